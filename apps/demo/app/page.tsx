@@ -1,0 +1,22 @@
+import { Viewlet } from 'next-viewlet';
+import { productIds } from '@/lib/db';
+import { breadcrumbs } from '@/viewlets/breadcrumbs';
+import { productTeaser } from '@/viewlets/product-teaser';
+
+export default function Home() {
+  return (
+    <>
+      <Viewlet of={breadcrumbs} />
+      <h1>Demo shop</h1>
+      <p>
+        Each viewlet below costs a slow query on a miss. The product teasers vary by path: the same teaser has one entry
+        here and another on the product&apos;s own page.
+      </p>
+      <div className="teasers">
+        {productIds().map((id) => (
+          <Viewlet key={id} of={productTeaser} args={[id]} fallback={<p className="skeleton">Loading product…</p>} />
+        ))}
+      </div>
+    </>
+  );
+}

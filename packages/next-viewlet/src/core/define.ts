@@ -1,0 +1,160 @@
+/**
+ * `viewlet()`: a named render function plus its caching policy.
+ */
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { canonicalArgs, type CanonicalValue } from './canonical-args.ts';
+import { ViewletError } from './errors.ts';
+import { resolveLife, type Life, type ResolvedLife } from './life.ts';
+import { register } from './registry.ts';
+import { collectTags, viewletArgsTag, viewletTag } from './tags.ts';
+import { assertVary, type VaryStrategy, type VaryValues } from './vary.ts';
+
+/** What a render function receives first: the viewlet's name and the vary facts its strategy names. */
+export interface ViewletContext extends VaryValues {
+  readonly name: string;
+}
+
+/** The context of a data-mode viewlet's render: the cached data is in `data`. */
+export interface DataContext<D> extends ViewletContext {
+  readonly data: D;
+}
+
+type Awaitable<T> = T | Promise<T>;
+
+export interface ViewletOptions<A extends unknown[]> {
+  /** Unique name; part of every key and tag. Letters, digits, `-`, `_`, `.`, `/`; at most 100 chars. */
+  name: string;
+  /** What splits the viewlet into separate entries. Default `'sitewide'`. */
+  vary?: VaryStrategy;
+  /** Extra tags, static or computed from the args. Two automatic tags are always added. */
+  tags?: readonly string[] | ((...args: A) => readonly string[]);
+  /** How long an entry lives. Default: Next's `default` profile (fresh 15 min, never expires). */
+  life?: Life;
+  /**
+   * Schema of the args tuple (any Standard Schema, e.g. `z.tuple([...])`). It validates args
+   * before rendering and may apply defaults, so `f('a')` and `f('a', 1)` can share one entry.
+   */
+  args?: StandardSchemaV1<unknown[], A>;
+  /** Allow loading this viewlet from the browser as an island. Default `false`. */
+  island?: boolean;
+}
+
+export interface OutputViewletOptions<A extends unknown[]> extends ViewletOptions<A> {
+  load?: undefined;
+}
+
+export interface DataViewletOptions<A extends unknown[], D> extends ViewletOptions<A> {
+  /** Data mode: only what `load` returns is cached; the render function runs on every request. */
+  load: (ctx: ViewletContext, ...args: A) => Awaitable<D>;
+}
+
+export interface ViewletDefinition<A extends unknown[] = unknown[], D = unknown> {
+  readonly kind: 'viewlet';
+  readonly name: string;
+  readonly vary: VaryStrategy;
+  readonly life: ResolvedLife;
+  readonly mode: 'output' | 'data';
+  readonly island: boolean;
+  readonly load: ((ctx: ViewletContext, ...args: A) => Awaitable<D>) | undefined;
+  readonly render: (ctx: ViewletContext & { data?: D }, ...args: A) => unknown;
+  /** Identifies the definition's source, to tell a re-evaluation from a name clash. */
+  readonly fingerprint: string;
+  /** Validates (schema), applies defaults and canonicalises args. Throws `E_INVALID_ARGS`. */
+  normalizeArgs(args: readonly unknown[]): Promise<CanonicalValue[]>;
+  /** Every tag of an entry: automatic ones first, then the viewlet's own. */
+  tagsFor(args: readonly CanonicalValue[]): string[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyViewlet = ViewletDefinition<any, any>;
+
+const NAME_RE = /^[A-Za-z0-9][\w./-]{0,99}$/;
+
+export function viewlet<A extends unknown[]>(
+  options: OutputViewletOptions<A>,
+  render: (ctx: ViewletContext, ...args: A) => unknown,
+): ViewletDefinition<A, never>;
+export function viewlet<A extends unknown[], D>(
+  options: DataViewletOptions<A, D>,
+  render: (ctx: DataContext<D>, ...args: A) => unknown,
+): ViewletDefinition<A, D>;
+export function viewlet<A extends unknown[], D>(
+  options: OutputViewletOptions<A> | DataViewletOptions<A, D>,
+  render: (ctx: DataContext<D>, ...args: A) => unknown,
+): ViewletDefinition<A, D> {
+  if (options === null || typeof options !== 'object') {
+    throw new ViewletError('E_INVALID_DEFINITION', 'viewlet(options, render) takes an options object first.');
+  }
+  const { name } = options;
+  if (typeof name !== 'string' || !NAME_RE.test(name)) {
+    throw new ViewletError(
+      'E_INVALID_DEFINITION',
+      `viewlet name ${JSON.stringify(name)} is invalid; use 1-100 letters, digits, '-', '_', '.' or '/', starting with a letter or digit.`,
+    );
+  }
+  if (typeof render !== 'function') {
+    throw new ViewletError('E_INVALID_DEFINITION', `viewlet "${name}" needs a render function as its second argument.`);
+  }
+  if (options.load !== undefined && typeof options.load !== 'function') {
+    throw new ViewletError('E_INVALID_DEFINITION', `viewlet "${name}": load must be a function (ctx, ...args) => data.`);
+  }
+  const vary = options.vary ?? 'sitewide';
+  assertVary(vary, name);
+  let life: ResolvedLife;
+  try {
+    life = resolveLife(options.life);
+  } catch (error) {
+    throw new ViewletError('E_INVALID_LIFE', `viewlet "${name}": ${(error as Error).message}`, { cause: error });
+  }
+  const { tags, args: schema } = options;
+  if (tags !== undefined && typeof tags !== 'function' && !Array.isArray(tags)) {
+    throw new ViewletError('E_INVALID_DEFINITION', `viewlet "${name}": tags must be an array of strings or a function of the args.`);
+  }
+  if (Array.isArray(tags)) collectTags(name, [viewletTag(name), ...tags]);
+  if (schema !== undefined && typeof schema?.['~standard']?.validate !== 'function') {
+    throw new ViewletError('E_INVALID_DEFINITION', `viewlet "${name}": args must be a Standard Schema (zod, valibot, arktype...).`);
+  }
+
+  const definition: ViewletDefinition<A, D> = {
+    kind: 'viewlet',
+    name,
+    vary,
+    life,
+    mode: options.load ? 'data' : 'output',
+    island: options.island === true,
+    load: options.load,
+    render: render as ViewletDefinition<A, D>['render'],
+    fingerprint: [String(render), String(options.load ?? ''), JSON.stringify(life), String(vary)].join('\u0000'),
+    async normalizeArgs(args) {
+      if (!Array.isArray(args)) {
+        throw new ViewletError('E_INVALID_ARGS', `viewlet "${name}" args must be an array, got ${typeof args}.`);
+      }
+      let value: readonly unknown[] = args;
+      if (schema) {
+        const result = await schema['~standard'].validate(args);
+        if (result.issues) {
+          const detail = result.issues
+            .slice(0, 5)
+            .map((issue) => `${issue.path?.map((p) => (typeof p === 'object' ? p.key : p)).join('.') || '(args)'}: ${issue.message}`)
+            .join('; ');
+          throw new ViewletError('E_INVALID_ARGS', `viewlet "${name}" got invalid args: ${detail}.`);
+        }
+        value = result.value;
+      }
+      try {
+        return canonicalArgs(value);
+      } catch (error) {
+        throw new ViewletError('E_INVALID_ARGS', `viewlet "${name}": ${(error as Error).message}`, { cause: error });
+      }
+    },
+    tagsFor(args) {
+      const own = typeof tags === 'function' ? tags(...(args as unknown as A)) : (tags ?? []);
+      if (!Array.isArray(own)) {
+        throw new ViewletError('E_INVALID_TAG', `viewlet "${name}": the tags function must return an array of strings.`);
+      }
+      return collectTags(name, [viewletTag(name), viewletArgsTag(name, args), ...own]);
+    },
+  };
+  register(definition);
+  return definition;
+}

@@ -1,0 +1,83 @@
+/**
+ * Process-wide settings: the kill switch, the identity resolver and the error
+ * hook. Kept on `globalThis` so every copy of this module (Next may load one
+ * per layer) sees the same values.
+ */
+import { ViewletError } from './errors.ts';
+
+/** What the identity resolver may read of the incoming request. */
+export interface RequestSnapshot {
+  /** Value of a request cookie, or undefined. */
+  cookie(name: string): string | undefined;
+  /** Request headers (read-only). */
+  headers: Headers;
+}
+
+export type IdentityFn = (request: RequestSnapshot) => string | null | undefined | Promise<string | null | undefined>;
+
+export interface IdentityOptions {
+  /** Cookie holding the user id. Ignored when `user` is given. */
+  userCookie?: string;
+  /** Resolves the user id; `null` means anonymous (all anonymous visitors share one entry). */
+  user?: IdentityFn;
+  /** Cookie holding the session id. Ignored when `session` is given. */
+  sessionCookie?: string;
+  /** Resolves the session id; `null` means no session (one shared entry). */
+  session?: IdentityFn;
+}
+
+export interface ViewletSettings {
+  /**
+   * Master switch. `false` renders every viewlet on every request, bypassing
+   * the cache. Default: `true`, unless the env variable `VIEWLET_CACHE` is `off`.
+   */
+  enabled?: boolean;
+  /** How to find the user and the session of a request (for `vary: 'user' | 'session' | 'user+path'`). */
+  identity?: IdentityOptions;
+  /** Called once for every viewlet failure, after it has been logged. Must not throw. */
+  onError?: (error: unknown, viewletName: string) => void;
+  /** Set to `false` to silence the one-line failure log (use `onError` instead). Default `true`. */
+  logErrors?: boolean;
+}
+
+const KEY = Symbol.for('next-viewlet.settings');
+type Holder = { [KEY]?: ViewletSettings };
+
+function store(): ViewletSettings {
+  const holder = globalThis as Holder;
+  return (holder[KEY] ??= {});
+}
+
+/** Merges `settings` into the process-wide settings. Call it in a module your pages import. */
+export function configureViewlets(settings: ViewletSettings): void {
+  if (settings === null || typeof settings !== 'object') {
+    throw new ViewletError('E_INVALID_DEFINITION', 'configureViewlets() takes an object of settings.');
+  }
+  const current = store();
+  if (settings.identity) {
+    for (const key of ['user', 'session'] as const) {
+      const fn = settings.identity[key];
+      if (fn !== undefined && typeof fn !== 'function') {
+        throw new ViewletError('E_INVALID_DEFINITION', `identity.${key} must be a function (request) => string | null.`);
+      }
+    }
+  }
+  Object.assign(current, settings, { identity: { ...current.identity, ...settings.identity } });
+}
+
+export function getSettings(): Readonly<ViewletSettings> {
+  return store();
+}
+
+/** Whether viewlet caching is on right now (settings first, then `VIEWLET_CACHE`). */
+export function cachingEnabled(): boolean {
+  const { enabled } = store();
+  if (enabled !== undefined) return enabled;
+  const env = process.env.VIEWLET_CACHE?.trim().toLowerCase();
+  return !(env === 'off' || env === '0' || env === 'false' || env === 'disabled');
+}
+
+/** Test helper: forget all settings. */
+export function resetSettings(): void {
+  delete (globalThis as Holder)[KEY];
+}

@@ -1,0 +1,42 @@
+/**
+ * The ONE cached function every viewlet goes through. Its key is
+ * (name, vary, args), always built by the same normaliser, so equal requests
+ * share an entry. Tags and life come from the registered definition.
+ */
+import { cacheLife, cacheTag } from 'next/cache';
+import type { CanonicalValue } from '../core/canonical-args.ts';
+import { getViewlet } from '../core/registry.ts';
+import type { VaryValues } from '../core/vary.ts';
+import { runViewlet } from './run-viewlet.ts';
+
+/** What the cached function returns: a failure is returned (not thrown) so it is logged once, by us. */
+export type CachedResult = { ok: true; value: unknown } | { ok: false; name: string; message: string; stack?: string };
+
+export async function cachedViewlet(name: string, vary: VaryValues, args: CanonicalValue[]): Promise<CachedResult> {
+  'use cache';
+  try {
+    const definition = getViewlet(name);
+    const { life } = definition;
+    if (life.kind === 'profile') cacheLife(life.profile);
+    else if (life.kind === 'explicit') {
+      const { kind: _kind, ...explicit } = life;
+      cacheLife(explicit);
+    }
+    cacheTag(...definition.tagsFor(args));
+    return { ok: true, value: await runViewlet(definition, vary, args) };
+  } catch (error) {
+    // Never cache a failure: an entry that expires at once is dropped by every handler.
+    cacheLife({ stale: 0, revalidate: 0, expire: 0 });
+    const err = error instanceof Error ? error : new Error(String(error));
+    return { ok: false, name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
+  }
+}
+
+/** Turns a failed result back into an error, for the caller to report. */
+export function unwrapCached(result: CachedResult): unknown {
+  if (result.ok) return result.value;
+  const error = new Error(result.message);
+  error.name = result.name;
+  if (result.stack) error.stack = result.stack;
+  throw error;
+}

@@ -1,0 +1,122 @@
+/**
+ * Invalidation on top of Next's tags:
+ * - soft (`revalidateViewlet`): stale now; the next request is served the stale
+ *   copy while Next re-renders it in the background. No visitor waits.
+ * - hard (`expireViewlet`): expired now; the next request renders.
+ * - refresh (`refreshViewlet`, Server Actions only): expired now with
+ *   read-your-own-writes for the acting visitor, then re-rendered after the
+ *   response so the next visitor gets a hit.
+ */
+import { revalidateTag, updateTag } from 'next/cache';
+import { after } from 'next/server';
+import type { CanonicalValue } from '../core/canonical-args.ts';
+import type { AnyViewlet } from '../core/define.ts';
+import { ViewletError } from '../core/errors.ts';
+import { cachingEnabled } from '../core/settings.ts';
+import { assertValidTag, viewletArgsTag, viewletTag } from '../core/tags.ts';
+import { cachedViewlet, unwrapCached } from './cached-viewlet.ts';
+import { reportViewletError } from './report-error.ts';
+import { resolveVary, type VariantOverride } from './request-vary.ts';
+
+/** A viewlet (all its entries, or one args combination when args are given) or a tag. */
+export type InvalidationTarget = AnyViewlet | string;
+
+export interface InvalidationResult {
+  /** The tags that were invalidated. */
+  tags: string[];
+}
+
+interface Resolved {
+  tag: string;
+  definition?: AnyViewlet;
+  args?: CanonicalValue[];
+}
+
+async function resolveTarget(target: InvalidationTarget, args: readonly unknown[] | undefined): Promise<Resolved> {
+  if (typeof target === 'string') {
+    if (args !== undefined) {
+      throw new ViewletError('E_INVALID_ARGS', 'args can only be given with a viewlet, not with a tag.');
+    }
+    assertValidTag(target);
+    return { tag: target };
+  }
+  if (!target || target.kind !== 'viewlet') {
+    throw new ViewletError('E_INVALID_DEFINITION', 'invalidation needs a viewlet (from viewlet()) or a tag string.');
+  }
+  if (args === undefined) return { tag: viewletTag(target.name), definition: target };
+  const canonical = await target.normalizeArgs(args);
+  return { tag: viewletArgsTag(target.name, canonical), definition: target, args: canonical };
+}
+
+/** Soft invalidation: marks entries stale; they are served once more while re-rendered in the background. */
+export async function revalidateViewlet(target: InvalidationTarget, args?: readonly unknown[]): Promise<InvalidationResult> {
+  const { tag } = await resolveTarget(target, args);
+  revalidateTag(tag, 'max');
+  return { tags: [tag] };
+}
+
+/** Hard invalidation: entries are expired now; the next request renders them. */
+export async function expireViewlet(target: InvalidationTarget, args?: readonly unknown[]): Promise<InvalidationResult> {
+  const { tag } = await resolveTarget(target, args);
+  revalidateTag(tag, { expire: 0 });
+  return { tags: [tag] };
+}
+
+export interface RefreshOptions {
+  /**
+   * Which variants to re-render. Each is the current request's vary facts with
+   * these overrides (e.g. `{ path: '/products/3' }` from an admin page).
+   * Default: the current request's variant only.
+   */
+  variants?: VariantOverride[];
+}
+
+/**
+ * Refresh after a write, from a Server Action: expires the entries now (the
+ * acting visitor sees fresh output in the action's response), then re-renders
+ * the given variants after the response, so the next request is a cache hit.
+ * Without args, every entry of the viewlet is expired and only a viewlet whose
+ * render takes no args is re-rendered. With a tag, entries are expired only.
+ */
+export async function refreshViewlet(
+  target: InvalidationTarget,
+  args?: readonly unknown[],
+  options: RefreshOptions = {},
+): Promise<InvalidationResult> {
+  const { tag, definition, args: canonical } = await resolveTarget(target, args);
+  const renderArgs = canonical ?? (definition && takesNoArgs(definition) ? [] : undefined);
+  const variants = options.variants ?? [{}];
+  // Resolve every variant now, while the action's request is in scope.
+  const jobs =
+    definition && renderArgs && cachingEnabled() && definition.life.kind !== 'none'
+      ? await Promise.all(variants.map(async (override) => resolveVary(definition, renderArgs, override)))
+      : [];
+  try {
+    updateTag(tag);
+  } catch (error) {
+    throw new ViewletError(
+      'E_INVALID_DEFINITION',
+      'refreshViewlet() works only inside a Server Action; use revalidateViewlet() or expireViewlet() in Route Handlers.',
+      { cause: error },
+    );
+  }
+  if (jobs.length > 0) {
+    // The tag update is applied after the action body; rendering now would store
+    // an entry that is born expired. after() runs once it has been applied.
+    after(async () => {
+      for (const vary of jobs) {
+        try {
+          unwrapCached(await cachedViewlet(definition!.name, vary, renderArgs!));
+        } catch (error) {
+          reportViewletError(definition!.name, error);
+        }
+      }
+    });
+  }
+  return { tags: [tag] };
+}
+
+function takesNoArgs(definition: AnyViewlet): boolean {
+  const fn = definition.mode === 'data' ? definition.load : definition.render;
+  return typeof fn === 'function' && fn.length <= 1;
+}
