@@ -8,4 +8,3 @@ export {
   type InvalidationResult,
   type RefreshOptions,
 } from './next/invalidate.ts';
-export type { VariantOverride } from './next/request-vary.ts';

@@ -25,4 +25,5 @@ export {
 } from './define.ts';
 export { getViewlet, findViewlet, listViewlets, clearRegistry } from './registry.ts';
 export { contextFor } from './context.ts';
+export { varyFromRequest, type VariantOverride } from './resolve-vary.ts';
 export { VIEWLET_PATH_HEADER } from './constants.ts';

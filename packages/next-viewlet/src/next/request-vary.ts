@@ -4,56 +4,16 @@
  * is passed into the cached function as an argument.
  */
 import { cookies, headers } from 'next/headers';
-import { VIEWLET_PATH_HEADER } from '../core/constants.ts';
 import type { AnyViewlet } from '../core/define.ts';
-import { ViewletError } from '../core/errors.ts';
-import { getSettings, type IdentityFn, type RequestSnapshot } from '../core/settings.ts';
-import { normalizePath, varyNeeds, type VaryValues } from '../core/vary.ts';
+import { varyFromRequest, type VariantOverride } from '../core/resolve-vary.ts';
+import { getSettings, type RequestSnapshot } from '../core/settings.ts';
+import type { VaryValues } from '../core/vary.ts';
 
-/** Overrides for resolving a variant other than the current request's (used by refresh). */
-export interface VariantOverride {
-  user?: string | null;
-  session?: string | null;
-  path?: string;
-}
+export type { VariantOverride };
 
 async function snapshot(): Promise<RequestSnapshot> {
   const [jar, hdrs] = await Promise.all([cookies(), headers()]);
   return { cookie: (name) => jar.get(name)?.value, headers: hdrs };
-}
-
-async function identity(
-  kind: 'user' | 'session',
-  fn: IdentityFn | undefined,
-  cookieName: string | undefined,
-  request: RequestSnapshot,
-  viewletName: string,
-): Promise<string | null> {
-  let value: string | null | undefined;
-  if (fn) value = await fn(request);
-  else if (cookieName) value = request.cookie(cookieName);
-  else {
-    throw new ViewletError(
-      'E_NO_IDENTITY',
-      `viewlet "${viewletName}" varies by ${kind}, but no ${kind} resolver is configured; call configureViewlets({ identity: { ${kind}Cookie: '...' } }) or give identity.${kind}.`,
-    );
-  }
-  if (value === undefined || value === null || value === '') return null;
-  if (typeof value !== 'string') {
-    throw new ViewletError('E_NO_IDENTITY', `identity.${kind} must return a string or null, got ${typeof value}.`);
-  }
-  return value;
-}
-
-function requestPath(request: RequestSnapshot, viewletName: string): string {
-  const raw = request.headers.get(VIEWLET_PATH_HEADER);
-  if (!raw) {
-    throw new ViewletError(
-      'E_NO_PATH',
-      `viewlet "${viewletName}" varies by path, but the request has no path; add the viewlet proxy (proxy.ts: export { proxy } from 'next-viewlet/proxy') and make its matcher cover this page.`,
-    );
-  }
-  return normalizePath(raw);
 }
 
 /** The vary facts of `definition` for the current request (plus overrides). */
@@ -62,28 +22,6 @@ export async function resolveVary(
   args: readonly unknown[],
   override: VariantOverride = {},
 ): Promise<VaryValues> {
-  const { vary, name } = definition;
-  if (vary === 'sitewide') return {};
-  const request = await snapshot();
-  const settings = getSettings().identity ?? {};
-  const needs = varyNeeds(vary);
-  const out: VaryValues = {};
-  if (needs.user) {
-    out.user = 'user' in override ? (override.user ?? null) : await identity('user', settings.user, settings.userCookie, request, name);
-  }
-  if (needs.session) {
-    out.session =
-      'session' in override ? (override.session ?? null) : await identity('session', settings.session, settings.sessionCookie, request, name);
-  }
-  if (typeof vary === 'function') {
-    const path = override.path ?? request.headers.get(VIEWLET_PATH_HEADER);
-    const custom = await vary({ ...request, path: path ? normalizePath(path) : null, args });
-    if (typeof custom !== 'string') {
-      throw new ViewletError('E_INVALID_VARY', `viewlet "${name}": the custom vary function must return a string, got ${typeof custom}.`);
-    }
-    out.custom = custom;
-  } else if (needs.path) {
-    out.path = override.path !== undefined ? normalizePath(override.path) : requestPath(request, name);
-  }
-  return out;
+  if (definition.vary === 'sitewide') return {};
+  return varyFromRequest(definition, args, await snapshot(), getSettings().identity, override);
 }

@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { viewlet } from './define.ts';
+import { clearRegistry, getViewlet, listViewlets } from './registry.ts';
+
+afterEach(() => clearRegistry());
+
+describe('viewlet()', () => {
+  it('registers a definition with defaults', () => {
+    const nav = viewlet({ name: 'nav' }, () => 'nav');
+    expect(nav).toMatchObject({ kind: 'viewlet', name: 'nav', vary: 'sitewide', mode: 'output', island: false });
+    expect(nav.life).toEqual({ kind: 'profile', profile: 'default' });
+    expect(getViewlet('nav')).toBe(nav);
+  });
+
+  it('refuses a second, different viewlet with the same name', () => {
+    viewlet({ name: 'dup' }, () => 'one');
+    expect(() => viewlet({ name: 'dup' }, () => 'two')).toThrow(/E_DUPLICATE_NAME.*"dup"/);
+  });
+
+  it('accepts a re-evaluation of the same source (hot reload, a second module instance)', () => {
+    const make = () => viewlet({ name: 'same', life: '5m' }, (ctx) => ctx.name);
+    const first = make();
+    const second = make();
+    expect(getViewlet('same')).toBe(second);
+    expect(first.fingerprint).toBe(second.fingerprint);
+    expect(listViewlets()).toHaveLength(1);
+  });
+
+  it.each([
+    ['an empty name', { name: '' }],
+    ['a name with spaces', { name: 'a b' }],
+    ['a 101-char name', { name: 'a'.repeat(101) }],
+    ['an unknown vary', { name: 'v', vary: 'country' }],
+    ['a bad life', { name: 'v', life: '5 minutes' }],
+    ['tags that are not a list', { name: 'v', tags: 'x' }],
+    ['a bad static tag', { name: 'v', tags: ['_N_T_/x'] }],
+    ['an args option that is no schema', { name: 'v', args: { parse() {} } }],
+  ])('rejects %s with a clear error', (_label, options) => {
+    expect(() => viewlet(options as never, () => null)).toThrow(/\[next-viewlet\] E_/);
+  });
+
+  it('requires a render function', () => {
+    expect(() => viewlet({ name: 'v' }, undefined as never)).toThrow(/E_INVALID_DEFINITION.*render function/);
+  });
+
+  it('computes tags: automatic ones first, then its own from the args', () => {
+    const teaser = viewlet({ name: 'teaser', tags: (id: string) => [`product:${id}`] }, (_ctx, id: string) => id);
+    expect(teaser.tagsFor(['3'])).toEqual(['viewlet:teaser', 'viewlet:teaser:["3"]', 'product:3']);
+  });
+
+  it('rejects a tags function that returns bad tags at render time', () => {
+    const bad = viewlet({ name: 'bad-tags', tags: () => ['ok', ''] }, () => null);
+    expect(() => bad.tagsFor([])).toThrow(/E_INVALID_TAG/);
+  });
+
+  it('canonicalises args so equal calls share one key', async () => {
+    const v = viewlet({ name: 'search' }, (_ctx, q: { term: string; page?: number }) => q.term);
+    expect(await v.normalizeArgs([{ term: 'a', page: undefined }])).toEqual(await v.normalizeArgs([{ term: 'a' }]));
+    await expect(v.normalizeArgs([() => 1])).rejects.toThrow(/E_INVALID_ARGS.*"search"/);
+    await expect(v.normalizeArgs('nope' as never)).rejects.toThrow(/must be an array/);
+  });
+
+  it('validates args and applies defaults with a Standard Schema', async () => {
+    const v = viewlet(
+      { name: 'list', args: z.tuple([z.string().min(1), z.number().int().default(1)]) },
+      (_ctx, category: string, page: number) => `${category}:${page}`,
+    );
+    expect(await v.normalizeArgs(['shoes'])).toEqual(['shoes', 1]);
+    expect(await v.normalizeArgs(['shoes', 1])).toEqual(['shoes', 1]);
+    await expect(v.normalizeArgs([''])).rejects.toThrow(/E_INVALID_ARGS.*"list" got invalid args: 0:/);
+    await expect(v.normalizeArgs(['shoes', 1.5])).rejects.toThrow(/E_INVALID_ARGS/);
+  });
+
+  it('has a data mode that keeps load and render apart', async () => {
+    const stock = viewlet(
+      { name: 'stock', load: async (_ctx, id: string) => ({ id, count: 3 }) },
+      (ctx) => `${ctx.data.id}:${ctx.data.count}`,
+    );
+    expect(stock.mode).toBe('data');
+    expect(await stock.load?.({ name: 'stock' }, 'a')).toEqual({ id: 'a', count: 3 });
+    expect(stock.render({ name: 'stock', data: { id: 'a', count: 3 } }, 'a')).toBe('a:3');
+  });
+});
