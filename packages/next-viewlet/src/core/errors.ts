@@ -13,7 +13,11 @@ export type ViewletErrorCode =
   | 'E_NO_IDENTITY'
   | 'E_NO_PATH'
   | 'E_INVALID_VARY'
-  | 'E_RENDER_FAILED';
+  | 'E_RENDER_FAILED'
+  // webhook (src/webhook): each maps to one HTTP status, see webhook/responses.ts
+  | 'E_WEBHOOK_SECRET' | 'E_WEBHOOK_DISABLED' | 'E_WEBHOOK_RATE_LIMITED' | 'E_WEBHOOK_METHOD' | 'E_WEBHOOK_CONTENT_TYPE'
+  | 'E_WEBHOOK_TOO_LARGE' | 'E_WEBHOOK_TIMEOUT' | 'E_WEBHOOK_HEADERS' | 'E_WEBHOOK_TIMESTAMP' | 'E_WEBHOOK_SIGNATURE'
+  | 'E_WEBHOOK_REPLAY' | 'E_WEBHOOK_PAYLOAD' | 'E_WEBHOOK_STORE' | 'E_WEBHOOK_INVALIDATE' | 'E_WEBHOOK_INTERNAL' | 'E_WEBHOOK_RESPONSE';
 
 export class ViewletError extends Error {
   override readonly name = 'ViewletError';
