@@ -14,6 +14,8 @@ export type ViewletErrorCode =
   | 'E_NO_PATH'
   | 'E_INVALID_VARY'
   | 'E_RENDER_FAILED'
+  // stores and the cache handler (src/stores, src/cache)
+  | 'E_STORE_CONFIG' | 'E_STORE_TIMEOUT' | 'E_STORE_UNAVAILABLE' | 'E_STORE_FAILED' | 'E_STORE_CLOSED'
   // webhook (src/webhook): each maps to one HTTP status, see webhook/responses.ts
   | 'E_WEBHOOK_SECRET' | 'E_WEBHOOK_DISABLED' | 'E_WEBHOOK_RATE_LIMITED' | 'E_WEBHOOK_METHOD' | 'E_WEBHOOK_CONTENT_TYPE'
   | 'E_WEBHOOK_TOO_LARGE' | 'E_WEBHOOK_TIMEOUT' | 'E_WEBHOOK_HEADERS' | 'E_WEBHOOK_TIMESTAMP' | 'E_WEBHOOK_SIGNATURE'
