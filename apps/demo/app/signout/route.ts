@@ -1,9 +1,9 @@
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
+import { backTo, seeOther } from '@/lib/back-to';
 import { USER_COOKIE } from '@/viewlets/setup';
-import { backTo } from '@/lib/back-to';
 
 export function GET(request: NextRequest) {
-  const response = NextResponse.redirect(backTo(request), 303);
-  response.cookies.delete(USER_COOKIE);
+  const response = seeOther(backTo(request));
+  response.headers.append('set-cookie', `${USER_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
   return response;
 }

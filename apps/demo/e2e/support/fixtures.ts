@@ -1,0 +1,33 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { startDemo, type DemoServer } from './next-server';
+
+/** One demo server per worker, caching on, in-memory store. */
+export const test = base.extend<{ baseURL: string }, { demo: DemoServer }>({
+  demo: [
+    async ({}, use) => {
+      const server = await startDemo();
+      await use(server);
+      await server.stop();
+    },
+    { scope: 'worker' },
+  ],
+  baseURL: async ({ demo }, use) => use(demo.baseURL),
+});
+
+export { expect };
+
+/** The `data-rendered-at` stamp of the first viewlet called `name` on the page. */
+export async function stamp(page: Page, name: string): Promise<string> {
+  const node = page.locator(`[data-viewlet="${name}"]`).first();
+  await expect(node).toBeVisible();
+  const value = await node.getAttribute('data-rendered-at');
+  expect(value, `${name} has a data-rendered-at stamp`).toMatch(/^\d{4}-\d\d-\d\dT/);
+  return value!;
+}
+
+/** Stamps of several viewlets at once. */
+export async function stamps(page: Page, names: readonly string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of names) out[name] = await stamp(page, name);
+  return out;
+}

@@ -1,0 +1,33 @@
+/**
+ * `npm test`: everything, in order. System packages if missing, build, type
+ * checks and package lint, unit + integration tests (vitest, real redis-server),
+ * browser tests (Playwright + Debian chromium against `next start`), then one
+ * summary line. Every stage runs even when an earlier test stage failed.
+ */
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const env = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', NEXT_TELEMETRY_DISABLED: '1', TURBO_TELEMETRY_DISABLED: '1' };
+const run = (label, cmd, args) => {
+  console.log(`\n[test] ${label}: ${[cmd, ...args].join(' ')}`);
+  const started = Date.now();
+  const { status } = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+  console.log(`[test] ${label} ${status === 0 ? 'ok' : `FAILED (exit ${status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return status === 0;
+};
+
+rmSync(path.join(root, 'reports'), { recursive: true, force: true });
+if (!run('system packages', process.execPath, ['scripts/ensure-system-deps.mjs'])) process.exit(1);
+const turbo = (task) => ['turbo', 'run', task, '--output-logs=errors-only', '--log-order=grouped'];
+if (!run('build', 'npx', turbo('build'))) process.exit(1);
+const results = [
+  run('typecheck', 'npx', turbo('typecheck')),
+  run('lint', 'npx', turbo('lint')),
+  run('unit and integration tests', 'npx', ['turbo', 'run', 'test', '--continue', '--log-order=grouped']),
+  run('browser tests', 'npx', ['turbo', 'run', 'test:e2e', '--continue', '--log-order=grouped']),
+];
+const summary = run('summary', process.execPath, ['scripts/summary.mjs']);
+process.exit(results.every(Boolean) && summary ? 0 : 1);
