@@ -8,3 +8,5 @@ export {
   type InvalidationResult,
   type RefreshOptions,
 } from './next/invalidate.ts';
+export { ViewletIsland, type ViewletIslandProps } from './react/viewlet-island.tsx';
+export { resolveIsland, MAX_ISLAND_ARGS_BYTES } from './core/island.ts';

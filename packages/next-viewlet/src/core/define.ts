@@ -35,7 +35,10 @@ export interface ViewletOptions<A extends unknown[]> {
    * before rendering and may apply defaults, so `f('a')` and `f('a', 1)` can share one entry.
    */
   args?: StandardSchemaV1<unknown[], A>;
-  /** Allow loading this viewlet from the browser as an island. Default `false`. */
+  /**
+   * Allow loading this viewlet from the browser through `<ViewletIsland>` (a Server Action).
+   * Requires an `args` schema: the browser's args are untrusted. Default `false`.
+   */
   island?: boolean;
 }
 
@@ -113,6 +116,13 @@ export function viewlet<A extends unknown[], D>(
   if (Array.isArray(tags)) collectTags(name, [viewletTag(name), ...tags]);
   if (schema !== undefined && typeof schema?.['~standard']?.validate !== 'function') {
     throw new ViewletError('E_INVALID_DEFINITION', `viewlet "${name}": args must be a Standard Schema (zod, valibot, arktype...).`);
+  }
+
+  if (options.island === true && schema === undefined) {
+    throw new ViewletError(
+      'E_INVALID_DEFINITION',
+      `viewlet "${name}" is an island but has no args schema; islands take args from the browser, so declare args (e.g. z.tuple([])).`,
+    );
   }
 
   const definition: ViewletDefinition<A, D> = {

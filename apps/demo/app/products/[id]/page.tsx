@@ -1,9 +1,10 @@
 import { notFound } from 'next/navigation';
-import { Viewlet } from 'next-viewlet';
+import { Viewlet, ViewletIsland } from 'next-viewlet';
 import { productIds } from '@/lib/db';
 import { breadcrumbs } from '@/viewlets/breadcrumbs';
 import { memberPrice } from '@/viewlets/member-price';
 import { productTeaser } from '@/viewlets/product-teaser';
+import { recommendations } from '@/viewlets/recommendations';
 import { reviews } from '@/viewlets/reviews';
 import { stockLevel } from '@/viewlets/stock-level';
 
@@ -20,6 +21,14 @@ export default async function ProductPage({ params }: PageProps<'/products/[id]'
       <Viewlet of={productTeaser} args={[id]} fallback={<p className="skeleton">Loading product…</p>} />
       <Viewlet of={memberPrice} args={[id]} fallback={<p className="skeleton">Loading your price…</p>} />
       <Viewlet of={stockLevel} args={[id]} fallback={<p className="skeleton">Checking stock…</p>} />
+      <h2>More for you</h2>
+      <ViewletIsland
+        of={recommendations}
+        args={[id as '1' | '2' | '3']}
+        load="visible"
+        refreshLabel="Refresh suggestions"
+        fallback={<p className="skeleton">Loading suggestions…</p>}
+      />
       <h2>Reviews</h2>
       <Viewlet
         of={reviews}

@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { viewlet } from './define.ts';
+import { MAX_ISLAND_ARGS_BYTES, resolveIsland } from './island.ts';
+import { clearRegistry } from './registry.ts';
+
+afterEach(() => clearRegistry());
+
+function define() {
+  viewlet({ name: 'private-nav' }, () => 'secret');
+  return viewlet(
+    { name: 'recs', vary: 'user', island: true, args: z.tuple([z.enum(['1', '2']), z.number().int().min(1).max(5).default(3)]) },
+    (_ctx, id: '1' | '2', count: number) => `${id}:${count}`,
+  );
+}
+
+describe('resolveIsland', () => {
+  it('accepts an island with valid args and applies schema defaults', async () => {
+    const recs = define();
+    const resolved = await resolveIsland('recs', ['1']);
+    expect(resolved.definition).toBe(recs);
+    expect(resolved.args).toEqual(['1', 3]);
+  });
+
+  it('refuses unknown and non-island viewlets with the same message', async () => {
+    define();
+    await expect(resolveIsland('nope', [])).rejects.toThrow(/E_NOT_ISLAND: no viewlet named "nope" may be loaded as an island/);
+    await expect(resolveIsland('private-nav', [])).rejects.toThrow(/E_NOT_ISLAND: no viewlet named "private-nav"/);
+    await expect(resolveIsland(42, [])).rejects.toThrow(/E_NOT_ISLAND/);
+    await expect(resolveIsland('x'.repeat(1000), [])).rejects.toThrow(/E_NOT_ISLAND/);
+  });
+
+  it('refuses bad args before any render', async () => {
+    define();
+    await expect(resolveIsland('recs', ['9'])).rejects.toThrow(/E_INVALID_ARGS.*"recs" got invalid args/);
+    await expect(resolveIsland('recs', ['1', 99])).rejects.toThrow(/E_INVALID_ARGS/);
+    await expect(resolveIsland('recs', 'not-an-array')).rejects.toThrow(/must be an array/);
+    await expect(resolveIsland('recs', ['1', 'x'.repeat(MAX_ISLAND_ARGS_BYTES)])).rejects.toThrow(/at most 8192/);
+  });
+
+  it('requires a schema on every island', () => {
+    expect(() => viewlet({ name: 'bare', island: true }, () => null)).toThrow(/E_INVALID_DEFINITION.*no args schema/);
+  });
+});

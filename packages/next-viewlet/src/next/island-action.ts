@@ -1,0 +1,36 @@
+'use server';
+/**
+ * The Server Action behind `<ViewletIsland>`. The browser names the viewlet and
+ * gives args; the server checks both, takes the visitor's identity from the
+ * request (never from the browser), and renders from the cache.
+ */
+import { isViewletError } from '../core/errors.ts';
+import { resolveIsland } from '../core/island.ts';
+import { cachingEnabled } from '../core/settings.ts';
+import { cachedViewlet, unwrapCached } from './cached-viewlet.ts';
+import { reportViewletError } from './report-error.ts';
+import { resolveVary } from './request-vary.ts';
+import { runViewlet } from './run-viewlet.ts';
+import { contextFor } from '../core/context.ts';
+
+export type IslandResult = { ok: true; node: unknown } | { ok: false; code: string; message: string };
+
+export async function loadViewletIsland(name: unknown, args: unknown): Promise<IslandResult> {
+  let definitionName = typeof name === 'string' ? name.slice(0, 100) : '(invalid)';
+  try {
+    const { definition, args: canonical } = await resolveIsland(name, args);
+    definitionName = definition.name;
+    const vary = await resolveVary(definition, canonical);
+    const cached = cachingEnabled() && definition.life.kind !== 'none';
+    const value = cached ? unwrapCached(await cachedViewlet(definition.name, vary, canonical)) : await runViewlet(definition, vary, canonical);
+    const node =
+      definition.mode === 'data' ? await definition.render({ ...contextFor(definition.name, vary), data: value }, ...canonical) : value;
+    return { ok: true, node };
+  } catch (error) {
+    if (isViewletError(error, 'E_NOT_ISLAND') || isViewletError(error, 'E_INVALID_ARGS')) {
+      return { ok: false, code: error.code, message: error.message.replace(/^\[next-viewlet\] \w+: /, '') };
+    }
+    reportViewletError(definitionName, error);
+    return { ok: false, code: 'E_RENDER_FAILED', message: `island "${definitionName}" could not be rendered.` };
+  }
+}
