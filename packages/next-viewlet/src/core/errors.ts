@@ -14,6 +14,7 @@ export type ViewletErrorCode =
   | 'E_NO_PATH'
   | 'E_INVALID_VARY'
   | 'E_RENDER_FAILED'
+  | 'E_NOT_ISLAND'
   // stores and the cache handler (src/stores, src/cache)
   | 'E_STORE_CONFIG' | 'E_STORE_TIMEOUT' | 'E_STORE_UNAVAILABLE' | 'E_STORE_FAILED' | 'E_STORE_CLOSED'
   // webhook (src/webhook): each maps to one HTTP status, see webhook/responses.ts
