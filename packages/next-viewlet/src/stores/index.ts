@@ -1,0 +1,16 @@
+export type { ViewletStore } from './types.ts';
+export { createMemoryStore, DEFAULT_MEMORY_MAX_BYTES, type MemoryStoreOptions } from './memory-store.ts';
+export { createRedisStore, type RedisStoreOptions, type NodeRedisClient } from './redis-store.ts';
+export { createUpstashStore, type UpstashStoreOptions, type UpstashClient } from './upstash-store.ts';
+export {
+  storeFromEnv,
+  resolveStoreConfig,
+  getProcessStore,
+  setProcessStore,
+  type StoreFromEnvOptions,
+  type StoreConfig,
+  type StoreKind,
+  type Env,
+} from './from-env.ts';
+export { COMPARE_AND_DELETE } from './scripts.ts';
+export { DEFAULT_PREFIX } from './store-call.ts';
