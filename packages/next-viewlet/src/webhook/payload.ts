@@ -1,0 +1,145 @@
+/**
+ * The revalidation payload: what to invalidate, checked completely before
+ * anything happens. Viewlets are named and resolved through the registry, so
+ * the route file must import the modules that define them.
+ */
+import { z } from 'zod';
+import { isViewletError, ViewletError } from '../core/errors.ts';
+import { findViewlet } from '../core/registry.ts';
+import { assertValidTag, viewletArgsTag, viewletTag } from '../core/tags.ts';
+
+/** Most tags (given and resolved from viewlets together) one message may invalidate. */
+export const MAX_TARGETS = 64;
+const MAX_ARGS = 32;
+const MAX_ARGS_DEPTH = 16;
+/** Control, format (zero-width, bidi), surrogate and line/paragraph separator characters. */
+const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+
+export type RevalidationMode = 'soft' | 'hard';
+
+export interface ViewletTarget {
+  /** A registered viewlet's name. */
+  name: string;
+  /** Its args: only the entries for these args are invalidated. Omitted: every entry of the viewlet. */
+  args?: unknown[];
+}
+
+export interface RevalidationPayload {
+  tags?: string[];
+  viewlets?: ViewletTarget[];
+  /** `'soft'` (default): stale now, re-rendered in the background. `'hard'`: expired now. */
+  mode?: RevalidationMode;
+}
+
+export interface ResolvedRevalidation {
+  /** Unique tags, in the order given (tags first, then viewlets). */
+  tags: string[];
+  mode: RevalidationMode;
+}
+
+function withoutPrefix(error: ViewletError): string {
+  return error.message.replace(/^\[next-viewlet\] E_\w+: /, '');
+}
+
+function tagProblem(tag: string): string | undefined {
+  if (NOT_PRINTABLE.test(tag)) return 'contains control or invisible characters';
+  if (tag.trim() !== tag) return 'has leading or trailing whitespace';
+  try {
+    assertValidTag(tag);
+  } catch (error) {
+    if (isViewletError(error)) return withoutPrefix(error);
+    throw error;
+  }
+  return undefined;
+}
+
+function depth(value: unknown, limit: number): number {
+  if (value === null || typeof value !== 'object') return 0;
+  if (limit <= 0) return 1;
+  let deepest = 0;
+  for (const item of Object.values(value)) deepest = Math.max(deepest, depth(item, limit - 1));
+  return deepest + 1;
+}
+
+const tagSchema = z.string().superRefine((tag, ctx) => {
+  const problem = tagProblem(tag);
+  if (problem) ctx.addIssue({ code: 'custom', message: `tag ${JSON.stringify(tag.slice(0, 80))} ${problem}` });
+});
+
+const payloadSchema = z
+  .strictObject({
+    tags: z.array(tagSchema).min(1).max(MAX_TARGETS).optional(),
+    viewlets: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1).max(100),
+          args: z
+            .array(z.unknown())
+            .max(MAX_ARGS)
+            .refine((args) => depth(args, MAX_ARGS_DEPTH) <= MAX_ARGS_DEPTH, `args are nested deeper than ${MAX_ARGS_DEPTH} levels`)
+            .optional(),
+        }),
+      )
+      .min(1)
+      .max(MAX_TARGETS)
+      .optional(),
+    mode: z.enum(['soft', 'hard']).optional(),
+  })
+  .refine((payload) => payload.tags !== undefined || payload.viewlets !== undefined, {
+    message: 'give at least one target: "tags" and/or "viewlets"',
+  });
+
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(body)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/**
+ * Parses and checks a verified body and resolves it to tags. Pure apart from
+ * reading the registry and running the viewlets' args schemas. Throws
+ * `E_WEBHOOK_PAYLOAD`, `E_UNKNOWN_VIEWLET` or `E_INVALID_ARGS` (all 400).
+ */
+export async function resolvePayload(body: Uint8Array): Promise<ResolvedRevalidation> {
+  let data: unknown;
+  try {
+    // fatal: invalid UTF-8 is an error, not U+FFFD; a leading BOM is dropped.
+    data = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch {
+    throw new ViewletError('E_WEBHOOK_PAYLOAD', 'the body is not valid UTF-8 JSON.');
+  }
+  const parsed = payloadSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new ViewletError(
+      'E_WEBHOOK_PAYLOAD',
+      `invalid payload: ${describe(parsed.error)}. Expected {"tags"?: string[], "viewlets"?: [{"name": string, "args"?: unknown[]}], "mode"?: "soft" | "hard"}.`,
+    );
+  }
+  const { tags = [], viewlets = [], mode = 'soft' } = parsed.data;
+  const resolved = [...tags];
+  for (const [i, target] of viewlets.entries()) {
+    const definition = findViewlet(target.name);
+    if (!definition) {
+      throw new ViewletError(
+        'E_UNKNOWN_VIEWLET',
+        `viewlets.${i}: no viewlet named ${JSON.stringify(target.name)} is registered here; import the module that defines it in the webhook's route file.`,
+      );
+    }
+    if (target.args === undefined) {
+      resolved.push(viewletTag(definition.name));
+      continue;
+    }
+    try {
+      resolved.push(viewletArgsTag(definition.name, await definition.normalizeArgs(target.args)));
+    } catch (error) {
+      const detail = isViewletError(error) ? withoutPrefix(error) : 'the args could not be checked.';
+      throw new ViewletError('E_INVALID_ARGS', `viewlets.${i}: ${detail}`, { cause: error });
+    }
+  }
+  const unique = [...new Set(resolved)];
+  if (unique.length > MAX_TARGETS) {
+    throw new ViewletError('E_WEBHOOK_PAYLOAD', `the payload names ${unique.length} tags; at most ${MAX_TARGETS} per message.`);
+  }
+  return { tags: unique, mode };
+}

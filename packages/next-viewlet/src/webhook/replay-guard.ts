@@ -1,0 +1,77 @@
+/**
+ * Replay protection: one `SET NX` per message id, holding the sha256 of the
+ * body, for at least the whole window in which the timestamp is accepted.
+ * Fail closed: a store that throws or does not answer in time refuses the
+ * message (`E_WEBHOOK_STORE`, 503) rather than letting a replay through.
+ */
+import { createHash } from 'node:crypto';
+import { ViewletError } from '../core/errors.ts';
+import type { ViewletStore } from '../stores/types.ts';
+
+export interface ReplayGuardOptions {
+  store: () => ViewletStore | Promise<ViewletStore>;
+  ttlMs: number;
+  timeoutMs: number;
+  /** Key prefix; the message id follows. */
+  prefix: string;
+}
+
+/** `new`: first delivery, now recorded. `duplicate`: same id and body seen. `conflict`: same id, other body. */
+export type ReplayDecision = 'new' | 'duplicate' | 'conflict';
+
+export interface ReplayGuard {
+  claim(id: string, body: Uint8Array): Promise<ReplayDecision>;
+  /** Forgets a claim so the sender can retry (after a failed invalidation). Best effort. */
+  release(id: string, body: Uint8Array): Promise<void>;
+}
+
+export function bodyHash(body: Uint8Array): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+async function withTimeout<T>(work: () => T | Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(work), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
+  const unavailable = (cause: unknown) =>
+    new ViewletError(
+      'E_WEBHOOK_STORE',
+      'the replay-protection store is unavailable, so the message was refused; retry later with the same webhook-id.',
+      { cause },
+    );
+
+  return {
+    async claim(id, body) {
+      const key = options.prefix + id;
+      const hash = bodyHash(body);
+      let existing: true | string | null = null;
+      try {
+        // A record that expires between our SET NX and its read answers null: try once more.
+        for (let attempt = 0; attempt < 2 && existing === null; attempt++) {
+          existing = await withTimeout(async () => (await options.store()).setIfAbsent(key, hash, options.ttlMs), options.timeoutMs);
+        }
+      } catch (error) {
+        throw unavailable(error);
+      }
+      if (existing === null) throw unavailable(new Error('setIfAbsent kept answering null'));
+      if (existing === true) return 'new';
+      return existing === hash ? 'duplicate' : 'conflict';
+    },
+    async release(id, body) {
+      try {
+        await withTimeout(async () => (await options.store()).deleteIfEquals(options.prefix + id, bodyHash(body)), options.timeoutMs);
+      } catch {
+        // The record expires on its own; until then a retry with this id answers "duplicate".
+      }
+    },
+  };
+}
