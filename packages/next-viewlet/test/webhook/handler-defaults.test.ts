@@ -1,0 +1,51 @@
+/**
+ * The defaults a Next app gets without injecting anything: the process store
+ * from `../stores/index.ts` for replay records, and Next's `revalidateTag`.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createRevalidationHandler } from '../../src/webhook/handler.ts';
+import { memoryStore, NOW, SECRET, signedRequest } from './helpers.ts';
+
+const mocks = vi.hoisted(() => ({
+  revalidateTag: vi.fn(),
+  getProcessStore: vi.fn(),
+}));
+vi.mock('next/cache', () => ({ revalidateTag: mocks.revalidateTag }));
+vi.mock('../../src/stores/index.ts', () => ({ getProcessStore: mocks.getProcessStore }));
+
+beforeEach(() => {
+  mocks.revalidateTag.mockReset();
+  mocks.getProcessStore.mockReset();
+});
+
+describe('defaults', () => {
+  it("soft: revalidateTag(tag, 'max') per tag; replay records go to the process store", async () => {
+    const store = memoryStore();
+    mocks.getProcessStore.mockResolvedValue(store);
+    const handler = createRevalidationHandler({ secrets: [SECRET], now: () => NOW });
+    const response = await handler(signedRequest({ payload: { tags: ['a', 'b'] } }));
+    expect(response.status).toBe(200);
+    expect(mocks.revalidateTag.mock.calls).toEqual([
+      ['a', 'max'],
+      ['b', 'max'],
+    ]);
+    expect([...store.records.keys()]).toEqual(['webhook:msg_test_1']);
+  });
+
+  it('hard: revalidateTag(tag, { expire: 0 })', async () => {
+    mocks.getProcessStore.mockReturnValue(memoryStore());
+    const handler = createRevalidationHandler({ secrets: [SECRET], now: () => NOW });
+    await handler(signedRequest({ id: 'msg_hard', payload: { tags: ['a'], mode: 'hard' } }));
+    expect(mocks.revalidateTag.mock.calls).toEqual([['a', { expire: 0 }]]);
+  });
+
+  it('a process store that cannot be created → 503, nothing invalidated, and it is retried on the next request', async () => {
+    mocks.getProcessStore.mockRejectedValueOnce(new Error('REDIS_URL unreachable'));
+    const handler = createRevalidationHandler({ secrets: [SECRET], now: () => NOW });
+    expect((await handler(signedRequest({ id: 'msg_retry' }))).status).toBe(503);
+    expect(mocks.revalidateTag).not.toHaveBeenCalled();
+    mocks.getProcessStore.mockResolvedValue(memoryStore());
+    expect((await handler(signedRequest({ id: 'msg_retry' }))).status).toBe(200);
+    expect(mocks.revalidateTag).toHaveBeenCalledTimes(1);
+  });
+});
