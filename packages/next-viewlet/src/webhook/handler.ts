@@ -94,11 +94,10 @@ async function nextInvalidate({ tags, mode }: InvalidationAction): Promise<void>
   for (const tag of tags) revalidateTag(tag, mode === 'hard' ? { expire: 0 } : 'max');
 }
 
-/** The process's store, asked for on each message: `getProcessStore()` memoises it and may retry a failed connection. */
+/** The process's store (memoised by `getProcessStore`; from env: Redis, Upstash or memory). Imported lazily: senders never load it. */
 async function defaultStore(): Promise<ViewletStore> {
-  // @ts-ignore -- src/stores/index.ts is being written alongside; remove this line once it exists.
-  const stores: { getProcessStore(): ViewletStore | Promise<ViewletStore> } = await import('../stores/index.ts');
-  return stores.getProcessStore();
+  const { getProcessStore } = await import('../stores/index.ts');
+  return getProcessStore();
 }
 
 function isJson(contentType: string | null): boolean {

@@ -21,7 +21,7 @@ beforeEach(() => {
 describe('defaults', () => {
   it("soft: revalidateTag(tag, 'max') per tag; replay records go to the process store", async () => {
     const store = memoryStore();
-    mocks.getProcessStore.mockResolvedValue(store);
+    mocks.getProcessStore.mockReturnValue(store);
     const handler = createRevalidationHandler({ secrets: [SECRET], now: () => NOW });
     const response = await handler(signedRequest({ payload: { tags: ['a', 'b'] } }));
     expect(response.status).toBe(200);
@@ -40,11 +40,13 @@ describe('defaults', () => {
   });
 
   it('a process store that cannot be created → 503, nothing invalidated, and it is retried on the next request', async () => {
-    mocks.getProcessStore.mockRejectedValueOnce(new Error('REDIS_URL unreachable'));
+    mocks.getProcessStore.mockImplementationOnce(() => {
+      throw new Error('VIEWLET_REDIS_URL is malformed');
+    });
     const handler = createRevalidationHandler({ secrets: [SECRET], now: () => NOW });
     expect((await handler(signedRequest({ id: 'msg_retry' }))).status).toBe(503);
     expect(mocks.revalidateTag).not.toHaveBeenCalled();
-    mocks.getProcessStore.mockResolvedValue(memoryStore());
+    mocks.getProcessStore.mockReturnValue(memoryStore());
     expect((await handler(signedRequest({ id: 'msg_retry' }))).status).toBe(200);
     expect(mocks.revalidateTag).toHaveBeenCalledTimes(1);
   });
