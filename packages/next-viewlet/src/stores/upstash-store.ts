@@ -20,6 +20,14 @@ export interface UpstashClient {
   evalsha(sha1: string, keys: string[], args: string[]): Promise<unknown>;
   eval(script: string, keys: string[], args: string[]): Promise<unknown>;
   time(): Promise<unknown>;
+  pipeline(): UpstashPipeline;
+}
+
+/** An `@upstash/redis` pipeline: commands sent together in one request, run in order. */
+export interface UpstashPipeline {
+  set(key: string, value: string, options: { px: number; nx?: true }): UpstashPipeline;
+  get(key: string): UpstashPipeline;
+  exec(): Promise<unknown[]>;
 }
 
 export interface UpstashStoreOptions extends RemoteStoreOptions {
@@ -96,11 +104,10 @@ export function createUpstashStore(options: UpstashStoreOptions = {}): ViewletSt
       await call('SET', (c) => c.set(k(key), value, { px: ttlOf(ttlMs) }));
     },
     async setIfAbsent(key, value, ttlMs) {
-      // Issued in one tick: the client's auto-pipelining sends both in one request.
-      const [set, current] = await Promise.all([
-        call<unknown>('SET NX', (c) => c.set(k(key), value, { px: ttlOf(ttlMs), nx: true })),
-        call<unknown>('GET', (c) => c.get(k(key))),
-      ]);
+      // One request, run in order: GET sees our value if SET won, else the holder's (or null if it just expired).
+      const [set, current] = await call<unknown[]>('SET NX', (c) =>
+        c.pipeline().set(k(key), value, { px: ttlOf(ttlMs), nx: true }).get(k(key)).exec(),
+      );
       return set === 'OK' ? true : typeof current === 'string' ? current : null;
     },
     async deleteIfEquals(key, value) {
