@@ -1,6 +1,7 @@
 import { Viewlet } from 'next-viewlet';
 import { productIds } from '@/lib/db';
 import { breadcrumbs } from '@/viewlets/breadcrumbs';
+import { deal } from '@/viewlets/deal';
 import { productTeaser } from '@/viewlets/product-teaser';
 
 export default function Home() {
@@ -12,6 +13,7 @@ export default function Home() {
         Each viewlet below costs a slow query on a miss. The product teasers vary by path: the same teaser has one entry
         here and another on the product&apos;s own page.
       </p>
+      <Viewlet of={deal} fallback={<p className="skeleton">Finding a deal…</p>} />
       <div className="teasers">
         {productIds().map((id) => (
           <Viewlet key={id} of={productTeaser} args={[id]} fallback={<p className="skeleton">Loading product…</p>} />

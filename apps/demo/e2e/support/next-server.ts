@@ -1,3 +1,6 @@
+/** The webhook secret every test server gets (a test-only value). */
+export const TEST_WEBHOOK_SECRET = 'whsec_dGVzdC1vbmx5LXNlY3JldC1mb3ItZTJlLXRlc3RzLTMyYg==';
+
 /**
  * Starts `next start` of the built demo on a free loopback port, and stops it
  * by its pid (the whole process group it leads, nothing else).
@@ -34,7 +37,7 @@ export async function startDemo(env: Record<string, string> = {}, port?: number)
   const listenPort = port ?? (await freePort());
   const child: ChildProcess = spawn(process.execPath, [nextBin, 'start', '-H', '127.0.0.1', '-p', String(listenPort)], {
     cwd: demoDir,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', VIEWLET_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -82,3 +82,17 @@ describe('viewlet()', () => {
     expect(stock.render({ name: 'stock', data: { id: 'a', count: 3 } }, 'a')).toBe('a:3');
   });
 });
+
+describe('registry under next dev', () => {
+  it('lets a hot-reloaded definition replace the old one', async () => {
+    const { vi } = await import('vitest');
+    vi.stubEnv('NODE_ENV', 'development');
+    try {
+      viewlet({ name: 'hot' }, () => 'before edit');
+      const edited = viewlet({ name: 'hot' }, () => 'after edit');
+      expect(getViewlet('hot')).toBe(edited);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});

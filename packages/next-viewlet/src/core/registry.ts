@@ -1,27 +1,27 @@
 /**
  * Viewlets by name, so invalidation, refresh, islands and webhooks can name
- * one. Kept on `globalThis` because Next may evaluate a module once per layer.
+ * one. One registry per copy of this module: Next evaluates modules once per
+ * layer (pages, route handlers), and each layer's viewlets and their callers
+ * live in the same layer, so they always meet in the same registry.
  */
 import { ViewletError } from './errors.ts';
 import type { AnyViewlet } from './define.ts';
 
-const KEY = Symbol.for('next-viewlet.registry');
-type Holder = { [KEY]?: Map<string, AnyViewlet> };
+const map = new Map<string, AnyViewlet>();
 
 function registry(): Map<string, AnyViewlet> {
-  const holder = globalThis as Holder;
-  return (holder[KEY] ??= new Map());
+  return map;
 }
 
 /**
- * Registers a definition. Re-evaluating the same source (a second module
- * instance, or hot reload) replaces it; a different viewlet with the same
- * name is `E_DUPLICATE_NAME`.
+ * Registers a definition. A second viewlet with the same name is
+ * `E_DUPLICATE_NAME`, except under `next dev`, where hot reload re-evaluates
+ * the defining module and the new definition replaces the old one.
  */
 export function register(definition: AnyViewlet): void {
-  const map = registry();
   const existing = map.get(definition.name);
-  if (existing && existing !== definition && existing.fingerprint !== definition.fingerprint) {
+  const hotReload = process.env.NODE_ENV === 'development';
+  if (existing && existing !== definition && existing.fingerprint !== definition.fingerprint && !hotReload) {
     throw new ViewletError(
       'E_DUPLICATE_NAME',
       `two different viewlets are named "${definition.name}"; viewlet names must be unique across the app.`,

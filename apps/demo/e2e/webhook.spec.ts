@@ -1,0 +1,59 @@
+import { sendRevalidation, WebhookResponseError } from 'next-viewlet/webhook';
+import { expect, stamp, test } from './support/fixtures';
+import { TEST_WEBHOOK_SECRET } from './support/next-server';
+
+const hook = (baseURL: string) => `${baseURL}/api/viewlets/revalidate`;
+
+test('a signed soft revalidation serves the stale copy once, then fresh content', async ({ page, baseURL }) => {
+  await page.goto('/products/1');
+  const before = await stamp(page, 'product-teaser');
+  const nav = await stamp(page, 'site-nav');
+
+  const result = await sendRevalidation({ url: hook(baseURL), secret: TEST_WEBHOOK_SECRET, tags: ['product:1'] });
+  expect(result).toMatchObject({ revalidated: 1, mode: 'soft', tags: ['product:1'] });
+
+  await page.reload();
+  expect(await stamp(page, 'product-teaser'), 'served stale while re-rendering in the background').toBe(before);
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return stamp(page, 'product-teaser');
+    }, { timeout: 15_000 })
+    .not.toBe(before);
+  expect(await stamp(page, 'site-nav'), 'other viewlets untouched').toBe(nav);
+});
+
+test('a hard revalidation by viewlet name re-renders on the next load', async ({ page, baseURL }) => {
+  await page.goto('/products/2');
+  const before = await stamp(page, 'breadcrumbs');
+  const result = await sendRevalidation({
+    url: hook(baseURL),
+    secret: TEST_WEBHOOK_SECRET,
+    viewlets: [{ name: 'breadcrumbs' }],
+    mode: 'hard',
+  });
+  expect(result).toMatchObject({ revalidated: 1, mode: 'hard', tags: ['viewlet:breadcrumbs'] });
+  await page.reload();
+  expect(Date.parse(await stamp(page, 'breadcrumbs'))).toBeGreaterThan(Date.parse(before));
+});
+
+test('a badly signed or unsigned call is refused and invalidates nothing', async ({ page, baseURL, request }) => {
+  await page.goto('/products/3');
+  const before = await stamp(page, 'product-teaser');
+
+  const unsigned = await request.post(hook(baseURL), { data: { tags: ['product:3'] } });
+  expect(unsigned.status()).toBe(401);
+  const wrongSecret = sendRevalidation({
+    url: hook(baseURL),
+    secret: 'whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldC13cm9uZy0=',
+    tags: ['product:3'],
+    mode: 'hard',
+  });
+  await expect(wrongSecret).rejects.toBeInstanceOf(WebhookResponseError);
+  await expect(wrongSecret).rejects.toMatchObject({ status: 401 });
+  const get = await request.get(hook(baseURL));
+  expect(get.status()).toBe(405);
+
+  await page.reload();
+  expect(await stamp(page, 'product-teaser')).toBe(before);
+});

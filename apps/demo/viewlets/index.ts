@@ -1,0 +1,10 @@
+// Every viewlet of the demo, for routes that name viewlets at run time (the revalidation webhook).
+export { accountPanel } from './account-panel';
+export { breadcrumbs } from './breadcrumbs';
+export { deal } from './deal';
+export { memberPrice } from './member-price';
+export { productTeaser } from './product-teaser';
+export { recommendations } from './recommendations';
+export { reviews } from './reviews';
+export { siteNav } from './site-nav';
+export { stockLevel } from './stock-level';
