@@ -1,28 +1,22 @@
 import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRedisStore, type NodeRedisClient } from '../../src/stores/redis-store.ts';
 import { COMPARE_AND_DELETE } from '../../src/stores/scripts.ts';
-import { randomPrefix, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { randomPrefix, useRedisServer } from '../support/redis-server.ts';
 import { failOnUnhandledRejections } from '../support/unhandled-rejections.ts';
 import { describeStoreConformance } from './conformance.ts';
 
-let server: RedisServer;
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const redis = useRedisServer();
 
-describeStoreConformance({ name: 'redis', shared: true, create: (prefix) => createRedisStore({ url: server.url, prefix }) });
+describeStoreConformance({ name: 'redis', shared: true, create: (prefix) => createRedisStore({ url: redis.server.url, prefix }) });
 
 describe('redis store', () => {
   failOnUnhandledRejections();
 
   it('ships the compare-and-delete script with its true SHA1, as redis computes it', async () => {
     expect(createHash('sha1').update(COMPARE_AND_DELETE.script).digest('hex')).toBe(COMPARE_AND_DELETE.sha1);
-    const client = createClient({ url: server.url });
+    const client = createClient({ url: redis.server.url });
     await client.connect();
     try {
       expect(await client.scriptLoad(COMPARE_AND_DELETE.script)).toBe(COMPARE_AND_DELETE.sha1);
@@ -32,7 +26,7 @@ describe('redis store', () => {
   });
 
   it('falls back to EVAL when the server has forgotten the script', async () => {
-    const client = createClient({ url: server.url });
+    const client = createClient({ url: redis.server.url });
     await client.connect();
     const store = createRedisStore({ client: client as unknown as NodeRedisClient, prefix: randomPrefix() });
     try {
@@ -49,8 +43,8 @@ describe('redis store', () => {
 
   it('writes keys with the prefix and a PX TTL', async () => {
     const prefix = randomPrefix();
-    const store = createRedisStore({ url: server.url, prefix });
-    const client = createClient({ url: server.url });
+    const store = createRedisStore({ url: redis.server.url, prefix });
+    const client = createClient({ url: redis.server.url });
     await client.connect();
     try {
       await store.set('k', 'v', 30_000);
@@ -65,10 +59,10 @@ describe('redis store', () => {
   });
 
   it('fails calls within the timeout while the server is down, never crashes, and recovers', async () => {
-    const store = createRedisStore({ url: server.url, prefix: randomPrefix(), timeoutMs: 300 });
+    const store = createRedisStore({ url: redis.server.url, prefix: randomPrefix(), timeoutMs: 300 });
     try {
       await store.set('k', 'v', 60_000);
-      await server.stop();
+      await redis.server.stop();
       const started = Date.now();
       const results = await Promise.allSettled([store.getMany(['k']), store.set('k', 'w', 1000), store.time()]);
       expect(Date.now() - started).toBeLessThan(1000);
@@ -76,7 +70,7 @@ describe('redis store', () => {
         expect(result.status).toBe('rejected');
         expect((result as PromiseRejectedResult).reason.code).toMatch(/^E_STORE_(TIMEOUT|FAILED)$/);
       }
-      await server.start();
+      await redis.server.start();
       // The client reconnects by itself (backoff capped at 2 s).
       let value: (string | null)[] | undefined;
       for (let i = 0; i < 40 && value === undefined; i++) {

@@ -1,33 +1,24 @@
 import { Redis } from '@upstash/redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createUpstashStore, type UpstashClient } from '../../src/stores/upstash-store.ts';
-import { randomPrefix, startRedisServer, type RedisServer } from '../support/redis-server.ts';
-import { startUpstashRestServer, type UpstashRestServer } from '../support/upstash-rest-server.ts';
+import { randomPrefix } from '../support/redis-server.ts';
+import { useUpstashBackend } from '../support/upstash-rest-server.ts';
 import { failOnUnhandledRejections } from '../support/unhandled-rejections.ts';
 import { describeStoreConformance } from './conformance.ts';
 
-let redis: RedisServer;
-let rest: UpstashRestServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-  rest = await startUpstashRestServer(redis.url);
-});
-afterAll(async () => {
-  await rest.close();
-  await redis.stop();
-});
+const backend = useUpstashBackend();
 
 describeStoreConformance({
   name: 'upstash',
   shared: true,
-  create: (prefix) => createUpstashStore({ url: rest.url, token: rest.token, prefix }),
+  create: (prefix) => createUpstashStore({ url: backend.rest.url, token: backend.rest.token, prefix }),
 });
 
 describe('upstash store', () => {
   failOnUnhandledRejections();
 
   it('speaks base64 with the real client, like Upstash', async () => {
-    const client = new Redis({ url: rest.url, token: rest.token, enableTelemetry: false, automaticDeserialization: false });
+    const client = new Redis({ url: backend.rest.url, token: backend.rest.token, enableTelemetry: false, automaticDeserialization: false });
     const prefix = randomPrefix();
     await client.set(`${prefix}raw-check`, 'héllo');
     expect(await client.get(`${prefix}raw-check`)).toBe('héllo');
@@ -36,7 +27,7 @@ describe('upstash store', () => {
   });
 
   it('never puts values in its errors (Upstash errors repeat the whole command)', async () => {
-    const store = createUpstashStore({ url: rest.url, token: 'wrong-token', prefix: randomPrefix(), retries: 0 });
+    const store = createUpstashStore({ url: backend.rest.url, token: 'wrong-token', prefix: randomPrefix(), retries: 0 });
     const error = await store.set('k', 'SECRET-VALUE-123', 60_000).then(
       () => undefined,
       (e: unknown) => e as Error & { code: string; cause?: Error },
@@ -71,12 +62,12 @@ describe('upstash store', () => {
   });
 
   it('takes setIfAbsent in one request (a pipeline)', async () => {
-    const store = createUpstashStore({ url: rest.url, token: rest.token, prefix: randomPrefix() });
+    const store = createUpstashStore({ url: backend.rest.url, token: backend.rest.token, prefix: randomPrefix() });
     await store.time(); // warm up
-    const before = { ...rest.requests };
+    const before = { ...backend.rest.requests };
     expect(await store.setIfAbsent('lock', 'a', 60_000)).toBe(true);
     expect(await store.setIfAbsent('lock', 'b', 60_000)).toBe('a');
-    const sent = Object.fromEntries(Object.entries(rest.requests).map(([path, count]) => [path, count - (before[path] ?? 0)]));
+    const sent = Object.fromEntries(Object.entries(backend.rest.requests).map(([path, count]) => [path, count - (before[path] ?? 0)]));
     expect(sent).toEqual({ ...Object.fromEntries(Object.keys(before).map((path) => [path, 0])), '/pipeline': 2 });
   });
 

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 const BINARY = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
 
@@ -110,4 +111,16 @@ export async function startRedisServer(): Promise<RedisServer> {
     start,
     stop,
   };
+}
+
+/** For a test file: a redis-server started before its tests and stopped after them. */
+export function useRedisServer(): { readonly server: RedisServer } {
+  const holder = {} as { server: RedisServer };
+  beforeAll(async () => {
+    holder.server = await startRedisServer();
+  });
+  afterAll(async () => {
+    await holder.server?.stop();
+  });
+  return holder;
 }

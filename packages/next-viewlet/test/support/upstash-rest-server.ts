@@ -12,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, RESP_TYPES } from 'redis';
+import { afterAll, beforeAll } from 'vitest';
+import { useRedisServer, type RedisServer } from './redis-server.ts';
 
 export interface UpstashRestServer {
   readonly url: string;
@@ -95,4 +97,24 @@ export async function startUpstashRestServer(redisUrl: string, token = randomByt
       redis.destroy();
     },
   };
+}
+
+/**
+ * For a test file: a redis-server plus the REST endpoint in front of it,
+ * started before the file's tests and stopped after them.
+ */
+export function useUpstashBackend(): { readonly rest: UpstashRestServer; readonly redis: RedisServer } {
+  const redis = useRedisServer();
+  const backend = {
+    get redis() {
+      return redis.server;
+    },
+  } as { rest: UpstashRestServer; readonly redis: RedisServer };
+  beforeAll(async () => {
+    backend.rest = await startUpstashRestServer(redis.server.url);
+  });
+  afterAll(async () => {
+    await backend.rest?.close();
+  });
+  return backend;
 }

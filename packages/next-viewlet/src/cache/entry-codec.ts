@@ -1,0 +1,91 @@
+/**
+ * How an entry is kept: text-safe JSON (the Upstash client mangles bytes that
+ * are not UTF-8) with the value bytes in base64 and the metadata Next needs.
+ * `timestamp` is the START of generation, on the store's clock.
+ */
+import { z } from 'zod';
+
+/** An entry's metadata; durations in seconds as Next gives them. */
+export interface EntryMeta {
+  tags: string[];
+  /** Start of generation, ms since the epoch, on the store's clock. */
+  timestamp: number;
+  revalidate: number;
+  expire: number;
+  stale: number;
+}
+
+/** An entry as the cache holds it: metadata plus the value's bytes. */
+export interface StoredEntry {
+  meta: EntryMeta;
+  bytes: Uint8Array;
+}
+
+const storedSchema = z.object({
+  v: z.literal(1),
+  tags: z.array(z.string()),
+  timestamp: z.number(),
+  revalidate: z.number(),
+  expire: z.number(),
+  stale: z.number(),
+  value: z.string(),
+});
+
+export function encodeEntry(entry: StoredEntry): string {
+  const { meta, bytes } = entry;
+  return JSON.stringify({ v: 1, ...meta, value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') });
+}
+
+/** Parses a stored entry; `undefined` for anything malformed (treated as a miss, then overwritten). */
+export function decodeEntry(text: string): StoredEntry | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = storedSchema.safeParse(json);
+  if (!parsed.success) return undefined;
+  const { v: _v, value, ...meta } = parsed.data;
+  return { meta, bytes: new Uint8Array(Buffer.from(value, 'base64')) };
+}
+
+export type ReadResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: 'too-large' | 'failed'; error?: unknown };
+
+/** Reads a whole stream, giving up (and cancelling it) past `maxBytes`. Never throws. */
+export async function readStream(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<ReadResult> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        reader.cancel().catch(() => {});
+        return { ok: false, reason: 'too-large' };
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    return { ok: false, reason: 'failed', error };
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return { ok: true, bytes };
+}
+
+/** A new one-chunk stream over a copy of `bytes` (every read gets its own stream). */
+export function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes.slice());
+      controller.close();
+    },
+  });
+}

@@ -1,0 +1,178 @@
+/**
+ * Tags as invalidation timestamps: one store key per tag, `tag:<tag>`, holding
+ * when it was last invalidated and when that invalidation turns from "stale"
+ * into "expired". Never a scan, never an index; each record has its own TTL
+ * (longer than any entry can live), so old tags clean themselves up.
+ *
+ * An entry is judged against its tags by the time its generation STARTED, so
+ * an invalidation that lands during a render still counts. A soft invalidation
+ * (`revalidateTag(t, 'max')`) makes older entries stale (served while Next
+ * re-renders them) and only expired once its own expiry has passed; a hard one
+ * (`updateTag`, `{ expire: 0 }`) expires them at once.
+ *
+ * Records this process has seen are kept in memory (bounded LRU) and refreshed
+ * with one `getMany` per `refresh()`, so other instances' invalidations are
+ * seen at the next request.
+ */
+import { LRUCache } from 'lru-cache';
+import { z } from 'zod';
+import { debugLog, warnOnce } from '../stores/log.ts';
+import type { ViewletStore } from '../stores/types.ts';
+import { createSingleFlight } from './single-flight.ts';
+import type { StoreClock } from './store-clock.ts';
+
+/** Times in ms on the store's clock. */
+export interface TagRecord {
+  /** Latest invalidation: entries generated at or before it are at least stale. */
+  at: number;
+  /** When entries generated at or before `at` become expired; `at` itself for a hard invalidation; absent = never. */
+  expireAt?: number;
+  /** Entries generated at or before this are expired (an earlier invalidation whose expiry has passed). */
+  hardAt?: number;
+}
+
+export type Freshness = 'fresh' | 'stale' | 'expired';
+
+const NEVER_INVALIDATED: TagRecord = Object.freeze({ at: Number.NEGATIVE_INFINITY });
+const recordSchema = z.object({ at: z.number(), expireAt: z.number().optional(), hardAt: z.number().optional() });
+
+export const tagKey = (tag: string) => `tag:${tag}`;
+
+/**
+ * Folds a new invalidation at `now` (expiring at `expireAt`; `undefined` = never) into
+ * the previous record. Conservative where one record cannot say everything: an
+ * earlier pending expiry is kept, so nothing is served past any invalidation's expiry.
+ */
+export function mergeTagRecord(previous: TagRecord | null | undefined, now: number, expireAt: number | undefined): TagRecord {
+  const at = Math.max(now, previous?.at ?? now);
+  let hardAt = previous?.hardAt;
+  let expiry = expireAt;
+  if (previous && Number.isFinite(previous.at)) {
+    if (previous.expireAt !== undefined && previous.expireAt <= now) hardAt = Math.max(hardAt ?? previous.at, previous.at);
+    else if (previous.expireAt !== undefined && (expiry === undefined || previous.expireAt < expiry)) expiry = previous.expireAt;
+  }
+  if (expiry !== undefined && expiry <= at) return { at, expireAt: at };
+  return { at, ...(expiry !== undefined && { expireAt: expiry }), ...(hardAt !== undefined && { hardAt }) };
+}
+
+/** How one tag's record judges an entry generated at `generatedAt`, at time `now`. */
+export function tagFreshness(record: TagRecord | null | undefined, generatedAt: number, now: number): Freshness {
+  if (!record) return 'fresh';
+  if (record.hardAt !== undefined && generatedAt <= record.hardAt) return 'expired';
+  if (generatedAt <= record.at) return record.expireAt !== undefined && record.expireAt <= now ? 'expired' : 'stale';
+  return 'fresh';
+}
+
+export function parseTagRecord(text: string | null): TagRecord {
+  if (text === null) return NEVER_INVALIDATED;
+  try {
+    const parsed = recordSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data as TagRecord;
+  } catch {
+    // fall through
+  }
+  debugLog('tags', 'ignoring a malformed tag record');
+  return NEVER_INVALIDATED;
+}
+
+export interface TagSystemOptions {
+  store: ViewletStore;
+  clock: StoreClock;
+  /** How long a tag record is kept, in ms: longer than any entry lives. */
+  recordTtlMs: number;
+  /** Most tag records kept in memory. Default 10000. */
+  maxKnownTags?: number;
+  /** `refresh()` does nothing when the last one was less than this many ms ago. Default 0 (every call). */
+  refreshIntervalMs?: number;
+}
+
+export interface TagSystem {
+  /** Tags of `tags` this process holds no record for. */
+  unknown(tags: readonly string[]): string[];
+  /** Records what the store returned for `tags` (a `getMany` of their `tagKey`s). */
+  remember(tags: readonly string[], values: readonly (string | null)[]): void;
+  /** Fetches the records of unknown tags in one `getMany`. On failure they stay unknown (judged fresh). */
+  load(tags: readonly string[]): Promise<void>;
+  /** The worst judgement of `tags` on an entry generated at `generatedAt`. Unknown tags count as never invalidated. */
+  freshness(tags: readonly string[], generatedAt: number, now: number): Freshness;
+  /** Re-reads every known record in one `getMany` (throttled by `refreshIntervalMs`). Throws on store failure. */
+  refresh(): Promise<void>;
+  /** Invalidates `tags` now: hard without `durations`, soft (expiring after `durations.expire` s, if given) with them. */
+  invalidate(tags: readonly string[], durations?: { expire?: number }): Promise<void>;
+}
+
+export function createTagSystem(options: TagSystemOptions): TagSystem {
+  const { store, clock, recordTtlMs } = options;
+  const interval = options.refreshIntervalMs ?? 0;
+  // Holders are mutated in place so a refresh does not reorder the LRU.
+  const known = new LRUCache<string, { record: TagRecord }>({ max: options.maxKnownTags ?? 10_000 });
+  const flight = createSingleFlight<void>();
+  let lastRefresh = Number.NEGATIVE_INFINITY;
+
+  const remember = (tags: readonly string[], values: readonly (string | null)[]) => {
+    tags.forEach((tag, i) => {
+      const record = parseTagRecord(values[i] ?? null);
+      const holder = known.peek(tag);
+      if (holder) holder.record = record;
+      else known.set(tag, { record });
+    });
+  };
+  const unknown = (tags: readonly string[]) => [...new Set(tags)].filter((tag) => !known.has(tag));
+
+  return {
+    unknown,
+    remember,
+    async load(tags) {
+      const missing = unknown(tags);
+      if (missing.length === 0) return;
+      try {
+        remember(missing, await store.getMany(missing.map(tagKey)));
+      } catch {
+        // Unknown tags count as never invalidated; the next load or refresh tries again.
+      }
+    },
+    freshness(tags, generatedAt, now) {
+      let result: Freshness = 'fresh';
+      for (const tag of tags) {
+        const state = tagFreshness(known.get(tag)?.record, generatedAt, now);
+        if (state === 'expired') return state;
+        if (state === 'stale') result = state;
+      }
+      return result;
+    },
+    refresh() {
+      return flight('refresh', async () => {
+        if (known.size === 0 || Date.now() - lastRefresh < interval) return;
+        const tags = [...known.keys()];
+        remember(tags, await store.getMany(tags.map(tagKey)));
+        lastRefresh = Date.now();
+      });
+    },
+    async invalidate(tags, durations) {
+      const unique = [...new Set(tags)];
+      if (unique.length === 0) return;
+      await clock.ensure();
+      const now = clock.now();
+      const expireAt = durations === undefined ? now : durations.expire === undefined ? undefined : now + durations.expire * 1000;
+      const keys = unique.map(tagKey);
+      let previous: TagRecord[];
+      try {
+        previous = (await store.getMany(keys)).map(parseTagRecord);
+      } catch {
+        previous = unique.map((tag) => known.get(tag)?.record ?? NEVER_INVALIDATED);
+      }
+      const records = unique.map((_, i) => mergeTagRecord(previous[i], now, expireAt));
+      // This process honours the invalidation even if the store write fails.
+      remember(unique, records.map((record) => JSON.stringify(record)));
+      const results = await Promise.allSettled(records.map((record, i) => store.set(keys[i]!, JSON.stringify(record), recordTtlMs)));
+      const failed = results.filter((r) => r.status === 'rejected').length;
+      if (failed > 0) {
+        warnOnce(
+          `invalidate:${store.name}`,
+          `${failed} of ${unique.length} tag invalidation(s) could not be written to the "${store.name}" store; other instances will not see them.`,
+        );
+      }
+      debugLog('tags', durations === undefined ? 'expired' : 'marked stale', { tags: unique, at: now, expireAt });
+    },
+  };
+}

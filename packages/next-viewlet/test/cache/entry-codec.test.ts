@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { decodeEntry, encodeEntry, readStream, streamOf } from '../../src/cache/entry-codec.ts';
+import { bytesStream, failingStream } from '../support/cache-entries.ts';
+
+describe('entry codec', () => {
+  const meta = { tags: ['a', 'ü'], timestamp: 1700000000123, revalidate: 60, expire: 3600, stale: 30 };
+
+  it('round-trips metadata and every byte value as text-safe JSON', () => {
+    const bytes = new Uint8Array(256).map((_, i) => i);
+    const text = encodeEntry({ meta, bytes });
+    expect(text).toMatch(/^[\x20-\x7e\u00fc]+$/); // printable, only the tag is non-ASCII
+    expect(decodeEntry(text)).toEqual({ meta, bytes });
+  });
+
+  it('treats malformed or foreign values as absent', () => {
+    expect(decodeEntry('nope')).toBeUndefined();
+    expect(decodeEntry('{"v":2}')).toBeUndefined();
+    expect(decodeEntry(JSON.stringify({ v: 1, ...meta, timestamp: 'x', value: '' }))).toBeUndefined();
+  });
+
+  it('reads a stream whole, refuses past the limit, and reports a failed stream', async () => {
+    expect(await readStream(bytesStream(new Uint8Array(10)), 10)).toEqual({ ok: true, bytes: new Uint8Array(10) });
+    expect(await readStream(bytesStream(new Uint8Array(11)), 10)).toMatchObject({ ok: false, reason: 'too-large' });
+    expect(await readStream(failingStream(), 1000)).toMatchObject({ ok: false, reason: 'failed' });
+  });
+
+  it('gives every reader its own copy', async () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    const first = await readStream(streamOf(bytes), 10);
+    if (first.ok) first.bytes[0] = 99;
+    expect(await readStream(streamOf(bytes), 10)).toEqual({ ok: true, bytes: new Uint8Array([1, 2, 3]) });
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * A fault-injecting wrapper around a real store: slow calls, failing calls, a
+ * skewed clock, and a count of calls per method. Everything else is the real store.
+ */
+import type { ViewletStore } from '../../src/stores/types.ts';
+
+type Method = 'getMany' | 'set' | 'setIfAbsent' | 'deleteIfEquals' | 'delete' | 'time';
+
+export interface ChaosStore extends ViewletStore {
+  /** Delay added to every call, in ms. */
+  delayMs: number;
+  /** When true, every call rejects. */
+  failing: boolean;
+  /** Added to what `time()` returns, in ms (a store clock ahead of or behind this machine). */
+  clockSkewMs: number;
+  /** Calls per method since the last `resetCalls()`. */
+  readonly calls: Record<Method, number>;
+  resetCalls(): void;
+}
+
+export function chaosStore(inner: ViewletStore): ChaosStore {
+  const calls = {} as Record<Method, number>;
+  const resetCalls = () => {
+    for (const method of ['getMany', 'set', 'setIfAbsent', 'deleteIfEquals', 'delete', 'time'] as const) calls[method] = 0;
+  };
+  resetCalls();
+  const wrap = <M extends Method>(method: M): ViewletStore[M] => {
+    const call = async (...args: unknown[]) => {
+      calls[method] += 1;
+      if (chaos.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, chaos.delayMs));
+      if (chaos.failing) throw new Error(`chaos: ${method} failed`);
+      const result = await (inner[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+      return method === 'time' ? (result as number) + chaos.clockSkewMs : result;
+    };
+    return call as ViewletStore[M];
+  };
+  const chaos: ChaosStore = {
+    name: inner.name,
+    shared: inner.shared,
+    delayMs: 0,
+    failing: false,
+    clockSkewMs: 0,
+    calls,
+    resetCalls,
+    getMany: wrap('getMany'),
+    set: wrap('set'),
+    setIfAbsent: wrap('setIfAbsent'),
+    deleteIfEquals: wrap('deleteIfEquals'),
+    delete: wrap('delete'),
+    time: wrap('time'),
+    close: () => inner.close(),
+  };
+  return chaos;
+}
