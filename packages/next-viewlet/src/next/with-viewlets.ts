@@ -1,7 +1,10 @@
 /**
- * next.config helper: turns on what viewlets need and adds cache-life profiles.
- * Safe to import from next.config.ts (no runtime imports of Next internals).
+ * next.config helper: turns on what viewlets need, adds cache-life profiles,
+ * and installs next-viewlet's cache handler for `'use cache'` and
+ * `'use cache: remote'`. Safe to import from next.config.ts (no runtime
+ * imports of Next internals).
  */
+import { fileURLToPath } from 'node:url';
 import type { NextConfig } from 'next';
 
 export interface WithViewletsOptions {
@@ -10,6 +13,13 @@ export interface WithViewletsOptions {
    * about half the throughput on a page of cached fragments). Default `false`.
    */
   partialPrefetching?: boolean;
+  /**
+   * Install next-viewlet's cache handler (memory by default; Redis or Upstash
+   * when configured, see docs/stores-and-deployment.md) for the `default` and
+   * `remote` cache kinds. Kinds you set in `cacheHandlers` yourself are kept.
+   * `false` leaves Next's built-in handler. Default `true`.
+   */
+  cacheHandler?: boolean;
 }
 
 /** Cache-life profiles added for viewlets (seconds). Your own `cacheLife` entries win. */
@@ -18,14 +28,24 @@ export const viewletCacheLifeProfiles = {
   'viewlet-short': { stale: 0, revalidate: 30, expire: 3_600 },
 } as const;
 
+/**
+ * Absolute path of the built handler module. Next resolves a relative path
+ * inside `.next/`, and loads the module unbundled, so it must be the built JS.
+ */
+export function viewletCacheHandlerPath(): string {
+  return fileURLToPath(new URL('../cache/next-cache-handler.js', import.meta.url));
+}
+
 export function withViewlets(config: NextConfig = {}, options: WithViewletsOptions = {}): NextConfig {
   if (config.cacheComponents === false) {
     throw new Error('[next-viewlet] withViewlets() needs cacheComponents; remove cacheComponents: false from next.config.');
   }
+  const handler = options.cacheHandler === false ? undefined : viewletCacheHandlerPath();
   return {
     ...config,
     cacheComponents: true,
     partialPrefetching: config.partialPrefetching ?? options.partialPrefetching ?? false,
     cacheLife: { ...viewletCacheLifeProfiles, ...config.cacheLife },
+    ...(handler && { cacheHandlers: { default: handler, remote: handler, ...config.cacheHandlers } }),
   };
 }

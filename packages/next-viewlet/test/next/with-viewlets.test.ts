@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { viewletCacheHandlerPath, withViewlets } from '../../src/next/with-viewlets.ts';
+
+describe('withViewlets cache handler wiring', () => {
+  it('installs the handler for default and remote, by absolute path to the module next to cache/', () => {
+    const config = withViewlets({});
+    const file = viewletCacheHandlerPath();
+    expect(path.isAbsolute(file)).toBe(true);
+    expect(file.endsWith(`${path.sep}cache${path.sep}next-cache-handler.js`)).toBe(true);
+    // From the sources it points at src/cache/*.js; the published package runs from dist/, where tsc puts it.
+    expect(existsSync(file.replace(/\.js$/, '.ts'))).toBe(true);
+    expect(config.cacheHandlers).toEqual({ default: file, remote: file });
+  });
+
+  it('keeps cache handlers the app sets itself', () => {
+    const config = withViewlets({ cacheHandlers: { remote: '/custom/remote.js', static: '/custom/static.js' } });
+    expect(config.cacheHandlers).toEqual({ default: viewletCacheHandlerPath(), remote: '/custom/remote.js', static: '/custom/static.js' });
+  });
+
+  it('can be turned off', () => {
+    expect(withViewlets({}, { cacheHandler: false }).cacheHandlers).toBeUndefined();
+    expect(withViewlets({ cacheHandlers: { default: '/x.js' } }, { cacheHandler: false }).cacheHandlers).toEqual({ default: '/x.js' });
+  });
+});
