@@ -41,7 +41,7 @@ export interface CacheEntryLike {
 export interface CacheCoreOptions {
   /** Where entries and tag records live. */
   store: ViewletStore;
-  /** Deadline of every store call, in ms; past it the call counts as failed. Default 1000. */
+  /** Deadline of every store call, in ms; past it the call counts as failed (a miss). Default 500. */
   timeoutMs?: number;
   /** Values larger than this many bytes are not stored (logged once per key). Default 2 MiB. */
   maxEntryBytes?: number;
@@ -87,7 +87,7 @@ const shortKey = (cacheKey: string) => (cacheKey.length > 100 ? `${cacheKey.slic
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
 
 export function createCacheCore(options: CacheCoreOptions): CacheCore {
-  const store = guardStore(options.store, options);
+  const store = guardStore(options.store, { ...options, timeoutMs: options.timeoutMs ?? 500 });
   const name = store.name;
   const maxEntryBytes = options.maxEntryBytes ?? 2 * 1024 * 1024;
   const maxTtlMs = (options.maxTtlSeconds ?? 31_536_000) * 1000;

@@ -11,7 +11,7 @@ import { countStat } from './cache-stats.ts';
 import { createCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
 
 export interface GuardOptions extends Omit<CircuitBreakerOptions, 'onChange'> {
-  /** Deadline of every store call as seen by the cache, in ms. Default 1000. */
+  /** Deadline of every store call as seen by the cache, in ms. Default 500. */
   timeoutMs?: number;
   /** Name for stats and logs. Default: the store's name. */
   statsName?: string;
@@ -24,7 +24,7 @@ export interface GuardedStore extends ViewletStore {
 type Method = 'getMany' | 'set' | 'setIfAbsent' | 'deleteIfEquals' | 'delete' | 'time';
 
 export function guardStore(store: ViewletStore, options: GuardOptions = {}): GuardedStore {
-  const timeoutMs = options.timeoutMs ?? 1000;
+  const timeoutMs = options.timeoutMs ?? 500;
   const name = options.statsName ?? store.name;
   const breaker = createCircuitBreaker({
     ...options,

@@ -83,7 +83,7 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
 }
 
 // Fail at start-up on an invalid configuration (bad URL scheme, URL without token...).
-resolveStoreConfig(process.env);
+const { timeoutMs } = resolveStoreConfig(process.env);
 
-const handler: ViewletCacheHandler = createCacheHandler();
+const handler: ViewletCacheHandler = createCacheHandler(timeoutMs === undefined ? {} : { timeoutMs });
 export default handler;

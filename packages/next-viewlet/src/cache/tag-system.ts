@@ -104,20 +104,35 @@ export interface TagSystem {
 export function createTagSystem(options: TagSystemOptions): TagSystem {
   const { store, clock, recordTtlMs } = options;
   const interval = options.refreshIntervalMs ?? 0;
+  const maxKnown = options.maxKnownTags ?? 10_000;
   // Holders are mutated in place so a refresh does not reorder the LRU.
-  const known = new LRUCache<string, { record: TagRecord }>({ max: options.maxKnownTags ?? 10_000 });
+  const known = new LRUCache<string, { record: TagRecord }>({ max: maxKnown });
+  // Invalidations the store did not take (it was down): honoured here, written again by the next refresh.
+  const unsynced = new Map<string, TagRecord>();
   const flight = createSingleFlight<void>();
   let lastRefresh = Number.NEGATIVE_INFINITY;
 
   const remember = (tags: readonly string[], values: readonly (string | null)[]) => {
     tags.forEach((tag, i) => {
-      const record = parseTagRecord(values[i] ?? null);
+      let record = parseTagRecord(values[i] ?? null);
+      const local = unsynced.get(tag);
+      if (local) record = combine(record, local);
       const holder = known.peek(tag);
       if (holder) holder.record = record;
       else known.set(tag, { record });
     });
   };
   const unknown = (tags: readonly string[]) => [...new Set(tags)].filter((tag) => !known.has(tag));
+  const write = async (tags: readonly string[], records: readonly TagRecord[]) => {
+    const results = await Promise.allSettled(records.map((record, i) => store.set(tagKey(tags[i]!), JSON.stringify(record), recordTtlMs)));
+    return tags.filter((_, i) => results[i]!.status === 'rejected');
+  };
+  const replay = async () => {
+    const tags = [...unsynced.keys()];
+    const failed = new Set(await write(tags, tags.map((tag) => known.peek(tag)?.record ?? unsynced.get(tag)!)));
+    for (const tag of tags) if (!failed.has(tag)) unsynced.delete(tag);
+    if (failed.size < tags.length) debugLog('tags', 'wrote invalidations the store had missed', { tags: tags.filter((t) => !failed.has(t)) });
+  };
 
   return {
     unknown,
@@ -146,6 +161,8 @@ export function createTagSystem(options: TagSystemOptions): TagSystem {
         const tags = [...known.keys()];
         remember(tags, await store.getMany(tags.map(tagKey)));
         lastRefresh = Date.now();
+        // In the background: refreshTags stays one round trip.
+        if (unsynced.size > 0) replay().catch(() => {});
       });
     },
     async invalidate(tags, durations) {
@@ -154,25 +171,37 @@ export function createTagSystem(options: TagSystemOptions): TagSystem {
       await clock.ensure();
       const now = clock.now();
       const expireAt = durations === undefined ? now : durations.expire === undefined ? undefined : now + durations.expire * 1000;
-      const keys = unique.map(tagKey);
       let previous: TagRecord[];
       try {
-        previous = (await store.getMany(keys)).map(parseTagRecord);
+        previous = (await store.getMany(unique.map(tagKey))).map(parseTagRecord);
       } catch {
         previous = unique.map((tag) => known.get(tag)?.record ?? NEVER_INVALIDATED);
       }
       const records = unique.map((_, i) => mergeTagRecord(previous[i], now, expireAt));
-      // This process honours the invalidation even if the store write fails.
+      // This process honours the invalidation at once, whatever the store says.
       remember(unique, records.map((record) => JSON.stringify(record)));
-      const results = await Promise.allSettled(records.map((record, i) => store.set(keys[i]!, JSON.stringify(record), recordTtlMs)));
-      const failed = results.filter((r) => r.status === 'rejected').length;
-      if (failed > 0) {
+      const failed = await write(unique, records);
+      for (const tag of failed) {
+        if (unsynced.size >= maxKnown) unsynced.delete(unsynced.keys().next().value!);
+        unsynced.set(tag, records[unique.indexOf(tag)]!);
+      }
+      if (failed.length > 0) {
         warnOnce(
           `invalidate:${store.name}`,
-          `${failed} of ${unique.length} tag invalidation(s) could not be written to the "${store.name}" store; other instances will not see them.`,
+          `${failed.length} tag invalidation(s) could not be written to the "${store.name}" store; this instance honours them and writes them again once the store answers.`,
         );
       }
-      debugLog('tags', durations === undefined ? 'expired' : 'marked stale', { tags: unique, at: now, expireAt });
+      debugLog('tags', expireAt !== undefined && expireAt <= now ? 'expired' : 'marked stale', { tags: unique, at: now, expireAt });
     },
   };
+}
+
+/** A record read from the store, with an invalidation of ours it has not seen yet folded in. */
+function combine(stored: TagRecord, local: TagRecord): TagRecord {
+  if (stored.at >= local.at && (stored.expireAt ?? Infinity) <= (local.expireAt ?? Infinity) && (stored.hardAt ?? -Infinity) >= (local.hardAt ?? -Infinity)) {
+    return stored;
+  }
+  const merged = mergeTagRecord(Number.isFinite(stored.at) ? stored : null, local.at, local.expireAt);
+  if (local.hardAt !== undefined && merged.expireAt !== merged.at) merged.hardAt = Math.max(merged.hardAt ?? local.hardAt, local.hardAt);
+  return merged;
 }

@@ -203,6 +203,32 @@ export function describeCacheHandler(target: HandlerTarget): void {
       expect(await a!.get('k', [])).toBeUndefined();
     });
 
+    it('an invalidation the store missed is honoured here and written once the store answers', async () => {
+      const prefix = randomPrefix(target.name);
+      const flaky = chaosStore(target.create(prefix));
+      const a = createCacheHandler({ store: flaky, failureThreshold: 1000 });
+      const b = createCacheHandler({ store: target.create(prefix) });
+      opened.push(a, b);
+      await a.set('k', Promise.resolve(makeEntry({ tags: ['t'], timestamp: Date.now() - 5 })));
+      await b.refreshTags();
+      expect(await b.get('k', [])).toBeDefined();
+      flaky.failing = true;
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      try {
+        await a.updateTags(['t']);
+        expect(warn.mock.calls.some(([line]) => /writes them again/.test(String(line)))).toBe(true);
+      } finally {
+        warn.mockRestore();
+      }
+      expect(await a.get('k', [])).toBeUndefined();
+      flaky.failing = false;
+      await a.refreshTags(); // the store answers without the invalidation: a keeps it, and writes it
+      expect(await a.get('k', [])).toBeUndefined();
+      await sleep(50);
+      await b.refreshTags();
+      expect(await b.get('k', [])).toBeUndefined();
+    });
+
     it('refreshTags costs at most one round trip, or none when throttled', async () => {
       const prefix = randomPrefix(target.name);
       const store = chaosStore(target.create(prefix));
