@@ -23,6 +23,7 @@ export interface CacheHandlerOptions extends Omit<CacheCoreOptions, 'store'> {
 
 /** A Next cache handler with a `close()` (for tests and custom servers). */
 export interface ViewletCacheHandler extends CacheHandler {
+  /** Closes the handler's store, unless it is the process-wide one (`getProcessStore()`), which others share. */
   close(): Promise<void>;
 }
 
@@ -30,8 +31,10 @@ export interface ViewletCacheHandler extends CacheHandler {
 export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCacheHandler {
   const { store, ...coreOptions } = options;
   let core: CacheCore | undefined;
+  let processStore = false;
   const use = () => {
     if (!core) {
+      processStore = store === undefined;
       const resolved = typeof store === 'function' ? store() : (store ?? getProcessStore());
       core = createCacheCore({ ...coreOptions, store: resolved });
     }
@@ -77,7 +80,8 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
       }
     },
     async close() {
-      await core?.close();
+      // The process-wide store is shared (the webhook's replay guard uses it): leave it open.
+      if (core && !processStore) await core.close();
     },
   };
 }

@@ -63,7 +63,9 @@ export function createRedisStore(options: RedisStoreOptions = {}): ViewletStore 
       try {
         ({ createClient } = await import('redis'));
       } catch (cause) {
-        throw new ViewletError('E_STORE_CONFIG', 'redis store: the `redis` package is not installed; run `npm install redis`.', { cause });
+        const message = 'redis store: the `redis` package is not installed; run `npm install redis`.';
+        warnOnce('redis-missing', message);
+        throw new ViewletError('E_STORE_CONFIG', message, { cause });
       }
       const maxDelay = options.maxReconnectDelayMs ?? 2000;
       client = createClient({

@@ -7,6 +7,7 @@
  * the whole command, values included, in its error messages).
  */
 import { ViewletError } from '../core/errors.ts';
+import { warnOnce } from './log.ts';
 import { COMPARE_AND_DELETE, isNoScriptError } from './scripts.ts';
 import { assertPrefix, assertTimeout, DEFAULT_PREFIX, storeFailure, ttlOf, withTimeout, type RemoteStoreOptions } from './store-call.ts';
 import type { ViewletStore } from './types.ts';
@@ -64,9 +65,9 @@ export function createUpstashStore(options: UpstashStoreOptions = {}): ViewletSt
     try {
       ({ Redis } = await import('@upstash/redis'));
     } catch (cause) {
-      throw new ViewletError('E_STORE_CONFIG', 'upstash store: the `@upstash/redis` package is not installed; run `npm install @upstash/redis`.', {
-        cause,
-      });
+      const message = 'upstash store: the `@upstash/redis` package is not installed; run `npm install @upstash/redis`.';
+      warnOnce('upstash-missing', message);
+      throw new ViewletError('E_STORE_CONFIG', message, { cause });
     }
     return new Redis({
       url: url!,
