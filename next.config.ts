@@ -15,7 +15,11 @@ export const sharedNextConfig: NextConfig = withViewlets(
       navigation: { stale: 60, revalidate: 3_600, expire: 86_400 },
     },
   },
-  { partialPrefetching: false },
+  {
+    partialPrefetching: false,
+    // Benchmarks compare against Next's built-in handler: VIEWLET_NEXT_BUILTIN_HANDLER=1 at `next start`.
+    cacheHandler: process.env.VIEWLET_NEXT_BUILTIN_HANDLER !== '1',
+  },
 );
 
 export default sharedNextConfig;
