@@ -24,9 +24,9 @@ import { countStat } from './cache-stats.ts';
 import { decodeEntry, encodeEntry, readStream, streamOf, type StoredEntry } from './entry-codec.ts';
 import { guardStore, type GuardedStore } from './guarded-store.ts';
 import { createSingleFlight } from './single-flight.ts';
+import { createFillLock } from './fill-lock.ts';
 import { createStoreClock } from './store-clock.ts';
-import { createStoreLock } from './store-lock.ts';
-import { createTagSystem } from './tag-system.ts';
+import { createTagSystem, tagKey } from './tag-system.ts';
 
 /** Next's `CacheEntry`, structurally (durations in seconds, `timestamp` in ms at the start of generation). */
 export interface CacheEntryLike {
@@ -81,10 +81,9 @@ export interface CacheCore {
 
 type Judged = { entry: StoredEntry; state: 'fresh' | 'stale' | 'expired'; tagStale: boolean };
 
+const FAILED = Symbol('store failed');
 const entryKey = (cacheKey: string) => `entry:${cacheKey}`;
-const lockKey = (cacheKey: string) => `lock:${cacheKey}`;
 const shortKey = (cacheKey: string) => (cacheKey.length > 100 ? `${cacheKey.slice(0, 100)}…` : cacheKey);
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
 
 export function createCacheCore(options: CacheCoreOptions): CacheCore {
   const store = guardStore(options.store, { ...options, timeoutMs: options.timeoutMs ?? 500 });
@@ -92,9 +91,7 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
   const maxEntryBytes = options.maxEntryBytes ?? 2 * 1024 * 1024;
   const maxTtlMs = (options.maxTtlSeconds ?? 31_536_000) * 1000;
   const l1Bytes = options.l1MaxBytes ?? (store.shared ? 32 * 1024 * 1024 : 0);
-  const lockOn = options.lock ?? store.shared;
   const leaseMs = options.lockLeaseMs ?? 5000;
-  const waitMs = Math.min(options.lockWaitMs ?? 2000, leaseMs);
 
   const clock = createStoreClock(store);
   const tags = createTagSystem({
@@ -112,10 +109,9 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
           allowStale: false,
         })
       : undefined;
-  const lock = createStoreLock(store, leaseMs);
-  const heldLocks = new Map<string, string>();
+  const lock = (options.lock ?? store.shared) ? createFillLock(store, { leaseMs, waitMs: Math.min(options.lockWaitMs ?? 2000, leaseMs) }) : undefined;
   const pendingSets = new Map<string, Promise<void>>();
-  const readFlight = createSingleFlight<StoredEntry | undefined>();
+  const readFlight = createSingleFlight<StoredEntry | undefined | typeof FAILED>();
 
   function judge(entry: StoredEntry, softTags: readonly string[], now: number): Judged {
     const { meta } = entry;
@@ -126,15 +122,15 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
     return { entry, state: stale ? 'stale' : 'fresh', tagStale: false };
   }
 
-  /** Reads the entry from the store, fetching unknown soft tags in the same round trip. `undefined` on failure. */
-  function readRemote(cacheKey: string, softTags: readonly string[]): Promise<StoredEntry | undefined> {
+  /** Reads the entry from the store, fetching unknown soft tags in the same round trip. */
+  function readRemote(cacheKey: string, softTags: readonly string[]): Promise<StoredEntry | undefined | typeof FAILED> {
     return readFlight(cacheKey, async () => {
       const unknownSoft = tags.unknown(softTags);
       let values: (string | null)[];
       try {
-        values = await store.getMany([entryKey(cacheKey), ...unknownSoft.map((tag) => `tag:${tag}`)]);
+        values = await store.getMany([entryKey(cacheKey), ...unknownSoft.map(tagKey)]);
       } catch {
-        return undefined;
+        return FAILED;
       }
       tags.remember(unknownSoft, values.slice(1));
       return values[0] ? decodeEntry(values[0]) : undefined;
@@ -152,49 +148,25 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
     if (local?.state === 'fresh') return local;
     if (local?.state === 'expired') l1!.delete(cacheKey);
     // Not fresh here: another instance may have stored a newer generation.
-    const remote = await judged(await readRemote(cacheKey, softTags), softTags);
+    const read = await readRemote(cacheKey, softTags);
+    if (read === FAILED) return local?.state === 'stale' ? local : undefined; // no lock without a store
+    const remote = await judged(read, softTags);
     if (remote && remote.state !== 'expired') {
       const newer = local?.state !== 'stale' || remote.entry.meta.timestamp >= local.entry.meta.timestamp;
       if (remote.state === 'fresh' || newer) {
-        if (l1) remember(cacheKey, remote.entry);
+        remember(cacheKey, remote.entry);
         return remote;
       }
     }
     if (local?.state === 'stale') return local;
-    return lockOn ? waitForFill(cacheKey, softTags) : undefined;
-  }
-
-  /** On a miss: take the fill lock (and render), or wait a little for the instance that holds it. */
-  async function waitForFill(cacheKey: string, softTags: readonly string[]): Promise<Judged | undefined> {
-    let token: string | null;
-    try {
-      token = await lock.acquire(lockKey(cacheKey));
-    } catch {
-      return undefined;
-    }
-    if (token) {
-      heldLocks.set(cacheKey, token);
-      setTimeout(() => heldLocks.get(cacheKey) === token && heldLocks.delete(cacheKey), leaseMs).unref?.();
-      return undefined;
-    }
-    const deadline = Date.now() + waitMs;
-    for (let delay = 25; Date.now() < deadline; delay = Math.min(delay * 1.5, 250)) {
-      await sleep(Math.min(delay * (0.75 + Math.random() / 2), Math.max(1, deadline - Date.now())));
-      let values: (string | null)[];
-      try {
-        values = await store.getMany([entryKey(cacheKey), lockKey(cacheKey)]);
-      } catch {
-        return undefined;
-      }
-      const found = await judged(values[0] ? decodeEntry(values[0]) : undefined, softTags);
-      if (found && found.state !== 'expired') {
-        if (l1) remember(cacheKey, found.entry);
-        return found;
-      }
-      if (values[1] === null) return undefined; // the filler gave up without storing: render
-    }
-    debugLog('cache', 'gave up waiting for another instance to fill', { key: shortKey(cacheKey) });
-    return undefined;
+    if (!lock) return undefined;
+    // A miss: render here (lock taken), or wait briefly for the instance that is rendering it.
+    return lock.claimOrWait(cacheKey, entryKey(cacheKey), async (text) => {
+      const found = await judged(text ? decodeEntry(text) : undefined, softTags);
+      if (!found || found.state === 'expired') return undefined;
+      remember(cacheKey, found.entry);
+      return found;
+    });
   }
 
   function remember(cacheKey: string, entry: StoredEntry): void {
@@ -245,13 +217,6 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
     }
   }
 
-  function releaseLock(cacheKey: string): void {
-    const token = heldLocks.get(cacheKey);
-    if (!token) return;
-    heldLocks.delete(cacheKey);
-    lock.release(lockKey(cacheKey), token).catch(() => {});
-  }
-
   return {
     store,
     async get(cacheKey, softTags = []) {
@@ -294,7 +259,7 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
       } finally {
         if (pendingSets.get(cacheKey) === pending) pendingSets.delete(cacheKey);
         done();
-        releaseLock(cacheKey);
+        lock?.release(cacheKey);
       }
     },
     async refreshTags() {

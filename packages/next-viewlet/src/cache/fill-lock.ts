@@ -1,28 +1,74 @@
 /**
- * A lease lock in the store, against cache stampedes across instances:
- * `SET NX PX lease` to take it, compare-and-delete to release it, so a holder
- * whose lease ran out cannot release the next holder's lock. It is advisory:
- * the lease bounds how long others defer to a holder that died.
+ * Stampede protection across instances: on a miss, one instance takes a lease
+ * lock in the store (`SET NX PX lease`) and renders; the others poll for its
+ * entry for a bounded time. Release is compare-and-delete, so a holder whose
+ * lease ran out cannot release the next holder's lock. Advisory: the lease
+ * bounds how long others defer to a holder that died, and a store failure
+ * means "render yourself".
  */
 import { randomUUID } from 'node:crypto';
+import { debugLog } from '../stores/log.ts';
 import type { ViewletStore } from '../stores/types.ts';
 
-export interface StoreLock {
-  /** Takes the lock `name` for `leaseMs`; returns the token to release it with, or `null` if someone else holds it. */
-  acquire(name: string): Promise<string | null>;
-  /** Releases the lock if `token` still holds it. */
-  release(name: string, token: string): Promise<boolean>;
+export interface FillLockOptions {
+  /** How long a lock holds, in ms. */
+  leaseMs: number;
+  /** Longest a caller waits for the holder's entry, in ms. */
+  waitMs: number;
 }
 
-export function createStoreLock(store: Pick<ViewletStore, 'setIfAbsent' | 'deleteIfEquals'>, leaseMs: number): StoreLock {
+export interface FillLock {
+  /**
+   * Takes the lock for `key` (returns `undefined`: render and call `release`), or
+   * waits for the holder's entry: polls `entryKey` and returns the first value
+   * `accept` turns into a result. `undefined` when the wait ends, when the holder
+   * released without storing, or when the store fails.
+   */
+  claimOrWait<T>(key: string, entryKey: string, accept: (text: string | null) => Promise<T | undefined>): Promise<T | undefined>;
+  /** Releases the lock for `key` if this process holds it (in the background). */
+  release(key: string): void;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
+
+export function createFillLock(store: Pick<ViewletStore, 'setIfAbsent' | 'deleteIfEquals' | 'getMany'>, options: FillLockOptions): FillLock {
+  const { leaseMs, waitMs } = options;
+  const held = new Map<string, string>();
+  const lockKey = (key: string) => `lock:${key}`;
+
   return {
-    async acquire(name) {
+    async claimOrWait(key, entryKey, accept) {
       const token = randomUUID();
-      const result = await store.setIfAbsent(name, token, leaseMs);
-      return result === true ? token : null;
+      try {
+        if ((await store.setIfAbsent(lockKey(key), token, leaseMs)) === true) {
+          held.set(key, token);
+          setTimeout(() => held.get(key) === token && held.delete(key), leaseMs).unref?.();
+          return undefined;
+        }
+      } catch {
+        return undefined;
+      }
+      const deadline = Date.now() + waitMs;
+      for (let delay = 25; Date.now() < deadline; delay = Math.min(delay * 1.5, 250)) {
+        await sleep(Math.min(delay * (0.75 + Math.random() / 2), Math.max(1, deadline - Date.now())));
+        let values: (string | null)[];
+        try {
+          values = await store.getMany([entryKey, lockKey(key)]);
+        } catch {
+          return undefined;
+        }
+        const found = await accept(values[0] ?? null);
+        if (found !== undefined) return found;
+        if (values[1] === null) return undefined; // the holder gave up without storing: render
+      }
+      debugLog('cache', 'gave up waiting for another instance to fill', { key: key.slice(0, 100) });
+      return undefined;
     },
-    release(name, token) {
-      return store.deleteIfEquals(name, token);
+    release(key) {
+      const token = held.get(key);
+      if (!token) return;
+      held.delete(key);
+      store.deleteIfEquals(lockKey(key), token).catch(() => {});
     },
   };
 }
