@@ -8,6 +8,18 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 
+const groups = new Set();
+// A server still running when this process exits (a crashed test run) goes with it.
+process.once('exit', () => {
+  for (const pid of groups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 /** A free TCP port on 127.0.0.1. */
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -32,6 +44,8 @@ export async function startNext({ appDir, env = {}, port, readyPath = '/', timeo
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  groups.add(child.pid);
+  child.once('exit', () => groups.delete(child.pid));
   let log = '';
   child.stdout.on('data', (chunk) => (log += chunk));
   child.stderr.on('data', (chunk) => (log += chunk));

@@ -112,8 +112,8 @@ test('killing redis-server during a run of requests fails no page, and caching r
   expect(results.filter((r) => r.status !== 200 || !r.ok), 'failed pages while redis was down').toEqual([]);
   expect(Math.max(...results.map((r) => r.ms)), 'no request hung on the dead store').toBeLessThan(10_000);
 
-  const restarted = await startRedis({ port: shared.redis.port });
-  shared.redis = restarted;
+  await shared.redis.start();
+  const restarted = shared.redis;
   expect(await redisKeys(restarted.url, shared.prefix), 'a restarted redis starts empty').toEqual([]);
   await expect
     .poll(async () => {
