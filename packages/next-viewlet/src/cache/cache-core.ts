@@ -45,7 +45,11 @@ export interface CacheCoreOptions {
   timeoutMs?: number;
   /** Values larger than this many bytes are not stored (logged once per key). Default 2 MiB. */
   maxEntryBytes?: number;
-  /** Size of the in-memory first tier in bytes; 0 turns it off. Default 32 MiB for a shared store, 0 for memory. */
+  /**
+   * Size of the in-memory tier in bytes. In front of a shared store it is the
+   * first tier (0 turns it off); with an unshared (memory) store it is where
+   * entries live, decoded, so a hit costs no parsing. Default 32 MiB shared, 64 MiB unshared.
+   */
   l1MaxBytes?: number;
   /** Least time between two tag refreshes, in ms. Default 0: every `refreshTags()` (once per request). */
   tagRefreshIntervalMs?: number;
@@ -90,7 +94,10 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
   const name = store.name;
   const maxEntryBytes = options.maxEntryBytes ?? 2 * 1024 * 1024;
   const maxTtlMs = (options.maxTtlSeconds ?? 31_536_000) * 1000;
-  const l1Bytes = options.l1MaxBytes ?? (store.shared ? 32 * 1024 * 1024 : 0);
+  // An unshared store is in this process anyway: keep entries decoded in the
+  // in-memory tier only, never as text in the store (tags still go there).
+  const remoteEntries = store.shared;
+  const l1Bytes = Math.max(options.l1MaxBytes ?? (remoteEntries ? 32 : 64) * 1024 * 1024, remoteEntries ? 0 : 1024 * 1024);
   const leaseMs = options.lockLeaseMs ?? 5000;
 
   const clock = createStoreClock(store);
@@ -147,6 +154,7 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
     const local = await judged(l1?.get(cacheKey), softTags);
     if (local?.state === 'fresh') return local;
     if (local?.state === 'expired') l1!.delete(cacheKey);
+    if (!remoteEntries) return local?.state === 'stale' ? local : undefined;
     // Not fresh here: another instance may have stored a newer generation.
     const read = await readRemote(cacheKey, softTags);
     if (read === FAILED) return local?.state === 'stale' ? local : undefined; // no lock without a store
@@ -208,6 +216,10 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
       return;
     }
     remember(cacheKey, stored);
+    if (!remoteEntries) {
+      countStat(name, 'set');
+      return;
+    }
     try {
       await store.set(entryKey(cacheKey), encodeEntry(stored), ttl);
       countStat(name, 'set');
@@ -264,6 +276,8 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
     },
     async refreshTags() {
       try {
+        // Only another instance could have invalidated a tag we do not know of already.
+        if (!store.shared) return;
         await clock.ensure();
         await tags.refresh();
       } catch {

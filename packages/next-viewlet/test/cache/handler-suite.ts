@@ -15,6 +15,27 @@ export interface HandlerTarget {
   name: string;
   /** A new store on the shared backend, with this prefix. */
   create(prefix: string): ViewletStore;
+  /** Whether the store is shared between processes (its `shared` flag). */
+  shared: boolean;
+}
+
+/** Tests that need two processes on one store: only for shared stores (redis, upstash). */
+function describeSharedBackend(target: HandlerTarget, body: () => void): void {
+  if (target.shared) body();
+  else {
+    it('an unshared store: entries stay decoded in process, refreshTags makes no store call', async () => {
+      const store = chaosStore(target.create(randomPrefix(target.name)));
+      const h = createCacheHandler({ store });
+      await h.set('k', Promise.resolve(makeEntry({ value: 'local', tags: ['t'] })));
+      store.resetCalls();
+      await h.refreshTags();
+      expect(await readText(await h.get('k', ['_N_T_/page']))).toBe('local');
+      expect(store.calls.set).toBe(0);
+      await h.updateTags(['t']);
+      expect(await h.get('k', [])).toBeUndefined();
+      await h.close();
+    });
+  }
 }
 
 export function describeCacheHandler(target: HandlerTarget): void {
@@ -192,60 +213,62 @@ export function describeCacheHandler(target: HandlerTarget): void {
       expect(stats()[target.name]).toMatchObject({ miss: 1, hit: 1, stale: 1, set: 1 });
     });
 
-    it('two instances on one backend: a set on A is a hit on B; an invalidation on B reaches A after refreshTags()', async () => {
-      const [a, b] = handlers(2);
-      await a!.set('k', Promise.resolve(makeEntry({ value: 'from A', tags: ['t'], timestamp: Date.now() - 5 })));
-      await b!.refreshTags();
-      expect(await readText(await b!.get('k', []))).toBe('from A');
-      expect((await a!.get('k', []))?.revalidate).toBe(60);
-      await b!.updateTags(['t']);
-      await a!.refreshTags();
-      expect(await a!.get('k', [])).toBeUndefined();
-    });
+    describeSharedBackend(target, () => {
+      it('two instances on one backend: a set on A is a hit on B; an invalidation on B reaches A after refreshTags()', async () => {
+        const [a, b] = handlers(2);
+        await a!.set('k', Promise.resolve(makeEntry({ value: 'from A', tags: ['t'], timestamp: Date.now() - 5 })));
+        await b!.refreshTags();
+        expect(await readText(await b!.get('k', []))).toBe('from A');
+        expect((await a!.get('k', []))?.revalidate).toBe(60);
+        await b!.updateTags(['t']);
+        await a!.refreshTags();
+        expect(await a!.get('k', [])).toBeUndefined();
+      });
 
-    it('an invalidation the store missed is honoured here and written once the store answers', async () => {
-      const prefix = randomPrefix(target.name);
-      const flaky = chaosStore(target.create(prefix));
-      const a = createCacheHandler({ store: flaky, failureThreshold: 1000 });
-      const b = createCacheHandler({ store: target.create(prefix) });
-      opened.push(a, b);
-      await a.set('k', Promise.resolve(makeEntry({ tags: ['t'], timestamp: Date.now() - 5 })));
-      await b.refreshTags();
-      expect(await b.get('k', [])).toBeDefined();
-      flaky.failing = true;
-      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-      try {
-        await a.updateTags(['t']);
-        expect(warn.mock.calls.some(([line]) => /writes them again/.test(String(line)))).toBe(true);
-      } finally {
-        warn.mockRestore();
-      }
-      expect(await a.get('k', [])).toBeUndefined();
-      flaky.failing = false;
-      await a.refreshTags(); // the store answers without the invalidation: a keeps it, and writes it
-      expect(await a.get('k', [])).toBeUndefined();
-      await sleep(50);
-      await b.refreshTags();
-      expect(await b.get('k', [])).toBeUndefined();
-    });
+      it('an invalidation the store missed is honoured here and written once the store answers', async () => {
+        const prefix = randomPrefix(target.name);
+        const flaky = chaosStore(target.create(prefix));
+        const a = createCacheHandler({ store: flaky, failureThreshold: 1000 });
+        const b = createCacheHandler({ store: target.create(prefix) });
+        opened.push(a, b);
+        await a.set('k', Promise.resolve(makeEntry({ tags: ['t'], timestamp: Date.now() - 5 })));
+        await b.refreshTags();
+        expect(await b.get('k', [])).toBeDefined();
+        flaky.failing = true;
+        const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+        try {
+          await a.updateTags(['t']);
+          expect(warn.mock.calls.some(([line]) => /writes them again/.test(String(line)))).toBe(true);
+        } finally {
+          warn.mockRestore();
+        }
+        expect(await a.get('k', [])).toBeUndefined();
+        flaky.failing = false;
+        await a.refreshTags(); // the store answers without the invalidation: a keeps it, and writes it
+        expect(await a.get('k', [])).toBeUndefined();
+        await sleep(50);
+        await b.refreshTags();
+        expect(await b.get('k', [])).toBeUndefined();
+      });
 
-    it('refreshTags costs at most one round trip, or none when throttled', async () => {
-      const prefix = randomPrefix(target.name);
-      const store = chaosStore(target.create(prefix));
-      const h = createCacheHandler({ store, tagRefreshIntervalMs: 60_000 });
-      opened.push(h);
-      await h.refreshTags(); // no known tags yet: nothing to read
-      for (let i = 0; i < 5; i++) {
-        await h.set(`k${i}`, Promise.resolve(makeEntry({ tags: [`t${i}`, 'shared'] })));
-        await h.get(`k${i}`, ['_N_T_/page']);
-      }
-      store.resetCalls();
-      await h.refreshTags();
-      expect(store.calls.getMany).toBe(1);
-      expect(Object.values(store.calls).reduce((x, y) => x + y)).toBe(1);
-      store.resetCalls();
-      await h.refreshTags();
-      expect(store.calls.getMany).toBe(0);
+      it('refreshTags costs at most one round trip, or none when throttled', async () => {
+        const prefix = randomPrefix(target.name);
+        const store = chaosStore(target.create(prefix));
+        const h = createCacheHandler({ store, tagRefreshIntervalMs: 60_000 });
+        opened.push(h);
+        await h.refreshTags(); // no known tags yet: nothing to read
+        for (let i = 0; i < 5; i++) {
+          await h.set(`k${i}`, Promise.resolve(makeEntry({ tags: [`t${i}`, 'shared'] })));
+          await h.get(`k${i}`, ['_N_T_/page']);
+        }
+        store.resetCalls();
+        await h.refreshTags();
+        expect(store.calls.getMany).toBe(1);
+        expect(Object.values(store.calls).reduce((x, y) => x + y)).toBe(1);
+        store.resetCalls();
+        await h.refreshTags();
+        expect(store.calls.getMany).toBe(0);
+      });
     });
 
     it('keeps time on the store clock, so a skewed store clock changes nothing Next sees', async () => {

@@ -5,6 +5,7 @@ import { describeCacheHandler } from './handler-suite.ts';
 const backend = useUpstashBackend();
 
 describeCacheHandler({
+  shared: true,
   name: 'upstash',
   create: (prefix) => createUpstashStore({ url: backend.rest.url, token: backend.rest.token, prefix }),
 });
