@@ -6,12 +6,8 @@
  */
 import { isViewletError } from '../core/errors.ts';
 import { resolveIsland } from '../core/island.ts';
-import { cachingEnabled } from '../core/settings.ts';
-import { cachedViewlet, unwrapCached } from './cached-viewlet.ts';
+import { renderViewlet } from './render-viewlet.ts';
 import { reportViewletError } from './report-error.ts';
-import { resolveVary } from './request-vary.ts';
-import { runViewlet } from './run-viewlet.ts';
-import { contextFor } from '../core/context.ts';
 
 export type IslandResult = { ok: true; node: unknown } | { ok: false; code: string; message: string };
 
@@ -20,11 +16,7 @@ export async function loadViewletIsland(name: unknown, args: unknown): Promise<I
   try {
     const { definition, args: canonical } = await resolveIsland(name, args);
     definitionName = definition.name;
-    const vary = await resolveVary(definition, canonical);
-    const cached = cachingEnabled() && definition.life.kind !== 'none';
-    const value = cached ? unwrapCached(await cachedViewlet(definition.name, vary, canonical)) : await runViewlet(definition, vary, canonical);
-    const node =
-      definition.mode === 'data' ? await definition.render({ ...contextFor(definition.name, vary), data: value }, ...canonical) : value;
+    const node = await renderViewlet(definition, canonical);
     return { ok: true, node };
   } catch (error) {
     if (isViewletError(error, 'E_NOT_ISLAND') || isViewletError(error, 'E_INVALID_ARGS')) {

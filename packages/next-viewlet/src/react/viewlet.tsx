@@ -4,15 +4,10 @@
  * function. A failure shows the fallback; the rest of the page renders.
  */
 import { unstable_rethrow } from 'next/navigation';
-import { connection } from 'next/server';
 import { Suspense, type ReactNode } from 'react';
-import { contextFor } from '../core/context.ts';
 import type { ViewletDefinition } from '../core/define.ts';
-import { cachingEnabled } from '../core/settings.ts';
-import { cachedViewlet, unwrapCached } from '../next/cached-viewlet.ts';
+import { renderViewlet } from '../next/render-viewlet.ts';
 import { reportViewletError } from '../next/report-error.ts';
-import { resolveVary } from '../next/request-vary.ts';
-import { runViewlet } from '../next/run-viewlet.ts';
 import { ViewletBoundary } from './viewlet-boundary.tsx';
 
 export type ViewletProps<A extends unknown[]> = {
@@ -42,16 +37,7 @@ async function ViewletBody<A extends unknown[]>({
   fallback: ReactNode;
 }): Promise<ReactNode> {
   try {
-    const canonical = await of.normalizeArgs(args);
-    const vary = await resolveVary(of, canonical);
-    // Viewlets are always request-time: served from the cache handler, so the
-    // kill switch and invalidations apply at run time, not only at build time.
-    if (of.vary === 'sitewide') await connection();
-    const cached = cachingEnabled() && of.life.kind !== 'none';
-    if (!cached) await connection();
-    const value = cached ? unwrapCached(await cachedViewlet(of.name, vary, canonical)) : await runViewlet(of, vary, canonical);
-    const output =
-      of.mode === 'data' ? await of.render({ ...contextFor(of.name, vary), data: value }, ...(canonical as A)) : value;
+    const output = await renderViewlet(of, await of.normalizeArgs(args));
     return (
       <ViewletBoundary name={of.name} fallback={fallback}>
         {output as ReactNode}

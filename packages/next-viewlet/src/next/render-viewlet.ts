@@ -1,0 +1,23 @@
+/**
+ * One render of a viewlet for the current request, shared by `<Viewlet>` and
+ * the island action: vary facts from the request, then the cache (or a direct
+ * render when caching is off), then, in data mode, the render of the data.
+ */
+import { connection } from 'next/server';
+import type { CanonicalValue } from '../core/canonical-args.ts';
+import { contextFor } from '../core/context.ts';
+import type { AnyViewlet } from '../core/define.ts';
+import { cachingEnabled } from '../core/settings.ts';
+import { cachedViewlet, unwrapCached } from './cached-viewlet.ts';
+import { resolveVary } from './request-vary.ts';
+import { runViewlet } from './run-viewlet.ts';
+
+export async function renderViewlet(definition: AnyViewlet, args: CanonicalValue[]): Promise<unknown> {
+  const vary = await resolveVary(definition, args);
+  const cached = cachingEnabled() && definition.life.kind !== 'none';
+  // Viewlets are always request-time: served from the cache handler, so the
+  // kill switch and invalidations apply at run time, not only at build time.
+  if (!cached || definition.vary === 'sitewide') await connection();
+  const value = cached ? unwrapCached(await cachedViewlet(definition.name, vary, args)) : await runViewlet(definition, vary, args);
+  return definition.mode === 'data' ? definition.render({ ...contextFor(definition.name, vary), data: value }, ...args) : value;
+}
