@@ -2,13 +2,14 @@ import { Viewlet } from 'next-viewlet';
 import { productIds } from '@/lib/db';
 import { breadcrumbs } from '@/viewlets/breadcrumbs';
 import { deal } from '@/viewlets/deal';
+import { greeting } from '@/viewlets/greeting';
 import { productTeaser } from '@/viewlets/product-teaser';
 
 export default function Home() {
   return (
     <>
       <Viewlet of={breadcrumbs} />
-      <h1>Demo shop</h1>
+      <Viewlet of={greeting} fallback={<h1>Demo shop</h1>} />
       <p>
         Each viewlet below costs a slow query on a miss. The product teasers vary by path: the same teaser has one entry
         here and another on the product&apos;s own page.

@@ -138,3 +138,44 @@ test('a bad admin input gets a clear message and changes nothing', async ({ page
   await page.goto('/products/1');
   await expect(page.locator('[data-viewlet="product-teaser"]').getByTestId('price')).toHaveText('$12.00');
 });
+
+test('per-session: each browser session has its own entry, kept across its pages', async ({ browser, baseURL }) => {
+  const first = await browser.newContext({ baseURL });
+  const second = await browser.newContext({ baseURL });
+  const a = await first.newPage();
+  const b = await second.newPage();
+  await a.goto('/');
+  await b.goto('/');
+  await expect(a.locator('[data-viewlet="session-badge"]')).toContainText(/Session [0-9a-f]{6}…/);
+  const atA = await stamp(a, 'session-badge');
+  const atB = await stamp(b, 'session-badge');
+  expect(atA).not.toBe(atB);
+  expect(await a.locator('[data-viewlet="session-badge"]').textContent()).not.toBe(
+    await b.locator('[data-viewlet="session-badge"]').textContent(),
+  );
+  await a.goto('/products/2');
+  expect(await stamp(a, 'session-badge'), 'same session, another page: a hit').toBe(atA);
+  await Promise.all([first.close(), second.close()]);
+});
+
+test('custom vary: one entry per supported language, shared by every visitor who prefers it', async ({ browser, baseURL }) => {
+  // The browser's locale becomes its Accept-Language header.
+  const visit = async (locale: string) => {
+    const context = await browser.newContext({ baseURL, locale });
+    const page = await context.newPage();
+    await page.goto('/');
+    const heading = page.locator('[data-viewlet="greeting"]');
+    const result = { text: await heading.textContent(), language: await heading.getAttribute('data-language'), at: await stamp(page, 'greeting') };
+    await context.close();
+    return result;
+  };
+  const swedish = await visit('sv-SE');
+  const swedishToo = await visit('sv');
+  const german = await visit('de-DE');
+  const unsupported = await visit('fi-FI');
+  expect(swedish).toMatchObject({ text: 'Välkommen till butiken', language: 'sv' });
+  expect(swedishToo).toEqual(swedish);
+  expect(german).toMatchObject({ text: 'Willkommen im Laden', language: 'de' });
+  expect(german.at).not.toBe(swedish.at);
+  expect(unsupported).toMatchObject({ text: 'Welcome to the shop', language: 'en' });
+});

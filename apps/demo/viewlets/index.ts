@@ -2,9 +2,11 @@
 export { accountPanel } from './account-panel';
 export { breadcrumbs } from './breadcrumbs';
 export { deal } from './deal';
+export { greeting } from './greeting';
 export { memberPrice } from './member-price';
 export { productTeaser } from './product-teaser';
 export { recommendations } from './recommendations';
 export { reviews } from './reviews';
+export { sessionBadge } from './session-badge';
 export { siteNav } from './site-nav';
 export { stockLevel } from './stock-level';

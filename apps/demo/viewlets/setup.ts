@@ -1,5 +1,6 @@
 import { configureViewlets } from 'next-viewlet';
 import { USERS } from '@/lib/db';
+import { SESSION_COOKIE, isSessionId } from '@/lib/session';
 
 export const USER_COOKIE = 'demo-user';
 
@@ -10,6 +11,10 @@ configureViewlets({
     user: (request) => {
       const id = request.cookie(USER_COOKIE);
       return id && Object.hasOwn(USERS, id) ? id : null;
+    },
+    session: (request) => {
+      const id = request.cookie(SESSION_COOKIE);
+      return id && isSessionId(id) ? id : null;
     },
   },
 });

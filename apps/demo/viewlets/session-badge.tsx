@@ -1,0 +1,14 @@
+import { viewlet } from 'next-viewlet';
+import { slowQuery } from '@/lib/db';
+import './setup';
+
+/** Per session: one entry per browser session (the demo proxy issues the cookie). */
+export const sessionBadge = viewlet({ name: 'session-badge', vary: 'session', life: '1h' }, async (ctx) => {
+  await slowQuery();
+  return (
+    <p data-viewlet="session-badge" data-rendered-at={new Date().toISOString()} className="viewlet">
+      {ctx.session ? `Session ${ctx.session.slice(0, 6)}…, first seen ${new Date().toLocaleTimeString('en-GB')}` : 'No session'}
+      <small className="stamp">per session · rendered {new Date().toLocaleTimeString('en-GB')}</small>
+    </p>
+  );
+});
