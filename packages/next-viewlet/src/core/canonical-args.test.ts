@@ -59,3 +59,15 @@ describe('shortHash', () => {
     expect(shortHash('abc')).toMatch(/^[\w-]{22}$/);
   });
 });
+
+describe('canonicalArgs: a "__proto__" key (e.g. from JSON.parse of browser or webhook args)', () => {
+  it('keeps it as an own field: no key collision with the object without it, no prototype injection', () => {
+    const parsed = JSON.parse('[{"__proto__":{"admin":true},"b":2}]') as unknown[];
+    const [value] = canonicalArgs(parsed) as [Record<string, unknown>];
+    expect(argsKey([value])).toBe('[{"__proto__":{"admin":true},"b":2}]');
+    expect(argsKey([value])).not.toBe(argsKey(canonicalArgs([{ b: 2 }])));
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(value.admin).toBeUndefined();
+    expect(Object.keys(value)).toEqual(['__proto__', 'b']);
+  });
+});

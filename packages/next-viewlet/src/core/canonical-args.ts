@@ -56,7 +56,9 @@ function canonicalValue(value: unknown, path: string, seen: Set<object>): Canoni
         const out: Record<string, CanonicalValue> = {};
         for (const key of Object.keys(value).sort()) {
           const item = canonicalValue((value as Record<string, unknown>)[key], `${path}.${key}`, seen);
-          if (item !== undefined) out[key] = item;
+          // defineProperty, not `out[key] =`: an own "__proto__" key (JSON.parse makes
+          // one) would otherwise replace the prototype and vanish from the key.
+          if (item !== undefined) Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
         }
         return out;
       } finally {
