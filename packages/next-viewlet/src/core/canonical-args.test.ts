@@ -71,3 +71,13 @@ describe('canonicalArgs: a "__proto__" key (e.g. from JSON.parse of browser or w
     expect(Object.keys(value)).toEqual(['__proto__', 'b']);
   });
 });
+
+describe('canonicalArgs: sparse arrays', () => {
+  it('turns a hole into null, like an undefined item, so the render sees what the key says', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const [holey] = canonicalArgs([[, 1]]) as [unknown[]];
+    expect(0 in holey).toBe(true);
+    expect(holey).toEqual([null, 1]);
+    expect(argsKey([holey])).toBe(argsKey(canonicalArgs([[undefined, 1]])));
+  });
+});

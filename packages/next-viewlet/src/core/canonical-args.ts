@@ -44,7 +44,8 @@ function canonicalValue(value: unknown, path: string, seen: Set<object>): Canoni
       seen.add(value);
       try {
         if (Array.isArray(value)) {
-          return value.map((item, i) => canonicalValue(item, `${path}[${i}]`, seen) ?? null);
+          // Array.from, not map: map skips holes and would keep them.
+          return Array.from(value, (item, i) => canonicalValue(item, `${path}[${i}]`, seen) ?? null);
         }
         if (!isPlainObject(value)) {
           const kind = (value as object).constructor?.name ?? 'object';
