@@ -8,7 +8,7 @@ export const siteNav = viewlet({ name: 'site-nav', vary: 'sitewide', life: 'navi
   return (
     <nav data-viewlet="site-nav" data-rendered-at={new Date().toISOString()} className="viewlet">
       <a href="/">Shop</a> · <a href="/products/1">Espresso cup</a> · <a href="/products/2">Moka pot</a> ·{' '}
-      <a href="/products/3">Milk jug</a> · <a href="/admin">Admin</a> · <a href="/islands">Islands</a>
+      <a href="/products/3">Milk jug</a> · <a href="/admin">Admin</a> · <a href="/islands">Islands</a> · <a href="/dashboard">Dashboard</a>
       <small className="stamp">sitewide · rendered {new Date().toLocaleTimeString('en-GB')}</small>
     </nav>
   );
