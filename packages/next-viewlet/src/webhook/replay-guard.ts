@@ -29,13 +29,13 @@ export function bodyHash(body: Uint8Array): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-async function withTimeout<T>(work: () => T | Promise<T>, ms: number): Promise<T> {
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
   try {
-    return await Promise.race([Promise.resolve().then(work), timeout]);
+    return await Promise.race([work, timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -49,7 +49,7 @@ export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
       { cause },
     );
 
-  return {
+  const guard: ReplayGuard = {
     async claim(id, body) {
       const key = options.prefix + id;
       const hash = bodyHash(body);
@@ -57,7 +57,16 @@ export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
       try {
         // A record that expires between our SET NX and its read answers null: try once more.
         for (let attempt = 0; attempt < 2 && existing === null; attempt++) {
-          existing = await withTimeout(async () => (await options.store()).setIfAbsent(key, hash, options.ttlMs), options.timeoutMs);
+          const write = Promise.resolve().then(async () => (await options.store()).setIfAbsent(key, hash, options.ttlMs));
+          try {
+            existing = await withTimeout(write, options.timeoutMs);
+          } catch (error) {
+            // Given up on, the write may still land. A record we created for a
+            // refused message would answer the retry "duplicate" with nothing
+            // invalidated: remove it once the store does answer.
+            write.then((created) => (created === true ? guard.release(id, body) : undefined)).catch(() => {});
+            throw error;
+          }
         }
       } catch (error) {
         throw unavailable(error);
@@ -68,10 +77,12 @@ export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
     },
     async release(id, body) {
       try {
-        await withTimeout(async () => (await options.store()).deleteIfEquals(options.prefix + id, bodyHash(body)), options.timeoutMs);
+        const work = Promise.resolve().then(async () => (await options.store()).deleteIfEquals(options.prefix + id, bodyHash(body)));
+        await withTimeout(work, options.timeoutMs);
       } catch {
         // The record expires on its own; until then a retry with this id answers "duplicate".
       }
     },
   };
+  return guard;
 }

@@ -104,6 +104,20 @@ describe('replay store failures (fail closed)', () => {
     expect(ctx.invalidate).not.toHaveBeenCalled();
   });
 
+  it('a store that writes the record only after storeTimeoutMs: the retry the 503 asks for still invalidates', async () => {
+    const ctx = setup({ storeTimeoutMs: 50 });
+    const real = ctx.store.setIfAbsent.bind(ctx.store);
+    vi.spyOn(ctx.store, 'setIfAbsent').mockImplementationOnce(async (key, value, ttlMs) => {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return real(key, value, ttlMs);
+    });
+    expect((await ctx.handler(signedRequest())).status).toBe(503);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const retry = await ctx.handler(signedRequest());
+    expect(await retry.json()).toEqual({ revalidated: 1, mode: 'soft', tags: ['product:1'] });
+    expect(ctx.invalidate).toHaveBeenCalledTimes(1);
+  });
+
   it('a store answering null twice (record vanishing) → 503, not a pass', async () => {
     const ctx = setup();
     vi.spyOn(ctx.store, 'setIfAbsent').mockResolvedValue(null);
