@@ -38,6 +38,11 @@ export function createFillLock(store: Pick<ViewletStore, 'setIfAbsent' | 'delete
 
   return {
     async claimOrWait(key, entryKey, accept) {
+      // Next deduplicates fills within a process until their set() settles, so
+      // a miss on a key whose lease this process still holds means that fill
+      // ended without a set() (the render threw, or was a prerender that stores
+      // nothing). Render again under the lease instead of waiting for ourselves.
+      if (held.has(key)) return undefined;
       const token = randomUUID();
       try {
         if ((await store.setIfAbsent(lockKey(key), token, leaseMs)) === true) {

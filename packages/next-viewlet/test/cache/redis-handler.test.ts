@@ -58,6 +58,21 @@ describe('cache handler on redis: stampede lock', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('a fill that never stores (Next calls no set() after a failed render) does not make its own instance wait', async () => {
+    const [a, b] = pair({ lockWaitMs: 1000 });
+    expect(await a.get('k', [])).toBeUndefined(); // A takes the lock; the render throws, so no set() follows
+    let started = Date.now();
+    expect(await a.get('k', [])).toBeUndefined(); // the next request on A renders at once
+    expect(Date.now() - started).toBeLessThan(200);
+    // B still defers to A's lease, and gets the entry of A's second render.
+    started = Date.now();
+    const waiting = b.get('k', []);
+    await sleep(100);
+    await a.set('k', Promise.resolve(makeEntry({ value: 'second try' })));
+    expect(await readText(await waiting)).toBe('second try');
+    expect(Date.now() - started).toBeLessThan(800);
+  });
+
   it('a lock outlives no lease: after it, another instance fills', async () => {
     const [a, b] = pair({ lockLeaseMs: 200, lockWaitMs: 100 });
     expect(await a.get('k', [])).toBeUndefined();
