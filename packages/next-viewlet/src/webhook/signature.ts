@@ -122,7 +122,9 @@ export interface VerifiedWebhook {
  * Verifies a Standard Webhooks message. Returns its id and timestamp, or
  * throws a `ViewletError`: `E_WEBHOOK_HEADERS` (missing or malformed header),
  * `E_WEBHOOK_TIMESTAMP` (outside the tolerance), `E_WEBHOOK_SIGNATURE` (no
- * signature matches), `E_WEBHOOK_SECRET` (no usable secret).
+ * signature matches), `E_WEBHOOK_SECRET` (no usable secret). A `now` or
+ * `toleranceSeconds` that is not a finite number (or a negative tolerance)
+ * throws a `RangeError` rather than skipping the freshness check.
  */
 export function verifyWebhook(options: VerifyWebhookOptions): VerifiedWebhook {
   const keys = parseSecrets(options.secrets);
@@ -132,6 +134,13 @@ export function verifyWebhook(options: VerifyWebhookOptions): VerifiedWebhook {
 
 /** `verifyWebhook` with secrets parsed once (the handler's path). */
 export function verifyWithKeys(keys: readonly Uint8Array[], options: Omit<VerifyWebhookOptions, 'secrets'>): VerifiedWebhook {
+  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const nowMs = options.now ?? Date.now();
+  // NaN would make the freshness comparison false, accepting any timestamp: fail closed.
+  if (!Number.isFinite(tolerance) || tolerance < 0) {
+    throw new RangeError(`verifyWebhook: toleranceSeconds must be a finite number >= 0, got ${tolerance}.`);
+  }
+  if (!Number.isFinite(nowMs)) throw new RangeError(`verifyWebhook: now must be a finite time in ms, got ${nowMs}.`);
   const id = header(options.headers, 'webhook-id');
   const timestampText = header(options.headers, 'webhook-timestamp');
   const signatureText = header(options.headers, 'webhook-signature');
@@ -147,8 +156,7 @@ export function verifyWithKeys(keys: readonly Uint8Array[], options: Omit<Verify
   }
   const signatures = parseSignatures(signatureText);
   const timestamp = Number(timestampText);
-  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  const now = Math.floor((options.now ?? Date.now()) / 1000);
+  const now = Math.floor(nowMs / 1000);
   if (Math.abs(now - timestamp) > tolerance) {
     throw new ViewletError(
       'E_WEBHOOK_TIMESTAMP',

@@ -123,3 +123,18 @@ describe('signWebhook', () => {
     expect(codeOf(() => signWebhook({ secret: [], body: '{}' }))).toBe('E_WEBHOOK_SECRET');
   });
 });
+
+describe('verifyWebhook with a broken clock or tolerance fails closed', () => {
+  // A message signed in 2021, checked in 2023: far outside any sane tolerance.
+  const body = '{"tags":["a"]}';
+  const headers = signWebhook({ secret: SECRET, id: 'msg_old', timestamp: 1_614_265_330, body });
+  const now = 1_700_000_000_000;
+
+  it.each([
+    ['toleranceSeconds NaN (an unset env var through Number())', { now, toleranceSeconds: Number(undefined) }],
+    ['toleranceSeconds negative', { now, toleranceSeconds: -1 }],
+    ['now NaN (an invalid Date)', { now: new Date('x').getTime() }],
+  ])('%s throws instead of skipping the freshness check', (_name, extra) => {
+    expect(() => verifyWebhook({ secrets: [SECRET], headers, body, ...extra })).toThrow(RangeError);
+  });
+});
