@@ -65,7 +65,7 @@ export interface RevalidationHandlerOptions {
    * is caught across every instance.
    */
   store?: ViewletStore;
-  /** How long a message id is remembered, in seconds. At least `2 × toleranceSeconds`. Default 600. */
+  /** How long a message id is remembered, in seconds (plus one). At least `2 × toleranceSeconds`. Default 600. */
   replayTtlSeconds?: number;
   /** Prefix of replay record keys. Default `'webhook:'`. */
   replayKeyPrefix?: string;
@@ -127,7 +127,9 @@ export function createRevalidationHandler(options: RevalidationHandlerOptions): 
   const injected = options.store;
   const replay = createReplayGuard({
     store: injected ? () => injected : defaultStore,
-    ttlMs: replayTtl * 1000,
+    // + 1 s: the timestamp check floors the clock to whole seconds, so a message
+    // stays acceptable for 2 × tolerance + 1 s after its earliest arrival.
+    ttlMs: (replayTtl + 1) * 1000,
     timeoutMs: positiveInteger('storeTimeoutMs', options.storeTimeoutMs, 2_000),
     prefix: options.replayKeyPrefix ?? 'webhook:',
   });

@@ -19,7 +19,7 @@ describe('replays', () => {
     expect(invalidate).toHaveBeenCalledTimes(1);
     const record = store.records.get('webhook:msg_test_1');
     expect(record?.value).toBe(sha256(JSON.stringify({ tags: ['product:1'] })));
-    expect(record?.expiresAt).toBe(store.clock.now + 600_000);
+    expect(record?.expiresAt).toBe(store.clock.now + 601_000);
   });
 
   it('a retry with the same id and body but a fresh timestamp and signature is a duplicate too', async () => {
@@ -41,10 +41,21 @@ describe('replays', () => {
     expect(store.records.get('webhook:msg_test_1')?.value).toBe(sha256(JSON.stringify({ tags: ['product:1'] })));
   });
 
+  it('the record outlives the last moment the timestamp is accepted (whole seconds are floored)', async () => {
+    const { handler, invalidate, clock } = setup();
+    // Signed 300 s ahead of the receiver: accepted from now until the clock reads NOW_S + 600.999.
+    const message = () => signedRequest({ timestamp: NOW_S + 300 });
+    expect((await handler(message())).status).toBe(200);
+    clock.now += 600_000 + 999;
+    const replay = await handler(message());
+    expect(await replay.json()).toMatchObject({ duplicate: true });
+    expect(invalidate).toHaveBeenCalledTimes(1);
+  });
+
   it('uses replayTtlSeconds and replayKeyPrefix', async () => {
     const { handler, store } = setup({ replayTtlSeconds: 900, replayKeyPrefix: 'shop:wh:' });
     await handler(signedRequest());
-    expect(store.records.get('shop:wh:msg_test_1')?.expiresAt).toBe(store.clock.now + 900_000);
+    expect(store.records.get('shop:wh:msg_test_1')?.expiresAt).toBe(store.clock.now + 901_000);
   });
 
   it('a message refused by the schema leaves no record: the fixed body can be sent under the same id', async () => {
