@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { viewlet } from './define.ts';
+import { argsWhenNoneGiven, viewlet } from './define.ts';
 import { clearRegistry, getViewlet, listViewlets } from './registry.ts';
 
 afterEach(() => clearRegistry());
@@ -94,5 +94,23 @@ describe('registry under next dev', () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+});
+
+describe('argsWhenNoneGiven (what refreshViewlet re-renders when given no args)', () => {
+  it('applies the schema defaults, like <Viewlet of={v} /> does, so the refresh fills the entry pages read', async () => {
+    const counted = viewlet({ name: 'counted', args: z.tuple([z.number().default(3)]) }, (_ctx, count = 3) => count);
+    expect(await argsWhenNoneGiven(counted)).toEqual(await counted.normalizeArgs([]));
+    expect(await argsWhenNoneGiven(counted)).toEqual([3]);
+  });
+
+  it('is [] for a render without args and no schema', async () => {
+    expect(await argsWhenNoneGiven(viewlet({ name: 'plain' }, () => 'x'))).toEqual([]);
+  });
+
+  it('is undefined when the render takes args, or the schema refuses none', async () => {
+    expect(await argsWhenNoneGiven(viewlet({ name: 'one-arg' }, (_ctx, id: string) => id))).toBeUndefined();
+    const strict = viewlet({ name: 'strict', args: z.tuple([z.string()]) }, (...all: unknown[]) => all.length);
+    expect(await argsWhenNoneGiven(strict)).toBeUndefined();
   });
 });

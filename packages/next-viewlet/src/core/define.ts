@@ -168,3 +168,19 @@ export function viewlet<A extends unknown[], D>(
   register(definition);
   return definition;
 }
+
+/**
+ * The canonical args of a call without args (`<Viewlet of={definition} />`),
+ * schema defaults applied, when the render (or `load`) declares no args; else
+ * `undefined`. Refreshing with `[]` instead would fill an entry no page reads
+ * whenever the schema turns `[]` into something else.
+ */
+export async function argsWhenNoneGiven(definition: AnyViewlet): Promise<CanonicalValue[] | undefined> {
+  const fn = definition.mode === 'data' ? definition.load : definition.render;
+  if (typeof fn !== 'function' || fn.length > 1) return undefined;
+  try {
+    return await definition.normalizeArgs([]);
+  } catch {
+    return undefined;
+  }
+}

@@ -10,7 +10,7 @@
 import { revalidateTag, updateTag } from 'next/cache';
 import { after } from 'next/server';
 import type { CanonicalValue } from '../core/canonical-args.ts';
-import type { AnyViewlet } from '../core/define.ts';
+import { argsWhenNoneGiven, type AnyViewlet } from '../core/define.ts';
 import { ViewletError } from '../core/errors.ts';
 import { cachingEnabled } from '../core/settings.ts';
 import { assertValidTag, viewletArgsTag, viewletTag } from '../core/tags.ts';
@@ -84,7 +84,7 @@ export async function refreshViewlet(
   options: RefreshOptions = {},
 ): Promise<InvalidationResult> {
   const { tag, definition, args: canonical } = await resolveTarget(target, args);
-  const renderArgs = canonical ?? (definition && takesNoArgs(definition) ? [] : undefined);
+  const renderArgs = canonical ?? (definition ? await argsWhenNoneGiven(definition) : undefined);
   const variants = options.variants ?? [{}];
   // Resolve every variant now, while the action's request is in scope.
   const jobs =
@@ -114,9 +114,4 @@ export async function refreshViewlet(
     });
   }
   return { tags: [tag] };
-}
-
-function takesNoArgs(definition: AnyViewlet): boolean {
-  const fn = definition.mode === 'data' ? definition.load : definition.render;
-  return typeof fn === 'function' && fn.length <= 1;
 }
