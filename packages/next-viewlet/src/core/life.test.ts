@@ -32,6 +32,12 @@ describe('resolveLife', () => {
     expect(resolveLife({ revalidate: 0, expire: 0 })).toEqual({ kind: 'none' });
   });
 
+  it('treats every duration that comes to 0 seconds as 0 (never cached), not as revalidate: 0', () => {
+    expect(resolveLife('0m')).toEqual({ kind: 'none' });
+    expect(resolveLife('0.0h')).toEqual({ kind: 'none' });
+    expect(resolveLife(0.5)).toEqual({ kind: 'none' });
+  });
+
   it('reads a single duration as revalidate', () => {
     expect(resolveLife('5m')).toEqual({ kind: 'explicit', revalidate: 300 });
     expect(resolveLife(42)).toEqual({ kind: 'explicit', revalidate: 42 });

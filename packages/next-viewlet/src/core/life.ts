@@ -62,7 +62,9 @@ export function resolveLife(life: Life | undefined): ResolvedLife {
   if (life === 0 || life === '0' || life === '0s') return { kind: 'none' };
   if (life === 'forever') return { kind: 'explicit', revalidate: NEVER, expire: NEVER };
   if (typeof life === 'number' || (typeof life === 'string' && DURATION_RE.test(life))) {
-    return { kind: 'explicit', revalidate: parseDuration(life as Duration, 'life') };
+    const revalidate = parseDuration(life as Duration, 'life');
+    // '0m' or 0.5 are 0 seconds, i.e. the documented 0: never cached.
+    return revalidate === 0 ? { kind: 'none' } : { kind: 'explicit', revalidate };
   }
   if (typeof life === 'string') {
     if (!PROFILE_RE.test(life)) {
