@@ -44,15 +44,36 @@ export const tagKey = (tag: string) => `tag:${tag}`;
  * earlier pending expiry is kept, so nothing is served past any invalidation's expiry.
  */
 export function mergeTagRecord(previous: TagRecord | null | undefined, now: number, expireAt: number | undefined): TagRecord {
-  const at = Math.max(now, previous?.at ?? now);
-  let hardAt = previous?.hardAt;
-  let expiry = expireAt;
-  if (previous && Number.isFinite(previous.at)) {
-    if (previous.expireAt !== undefined && previous.expireAt <= now) hardAt = Math.max(hardAt ?? previous.at, previous.at);
-    else if (previous.expireAt !== undefined && (expiry === undefined || previous.expireAt < expiry)) expiry = previous.expireAt;
+  return unionTagRecords(previous, expireAt === undefined ? { at: now } : { at: now, expireAt }, now);
+}
+
+/**
+ * One record judging every entry at least as strictly as `a` and `b` both do at
+ * `now` (invalidations only accumulate, in whatever order they are learnt). Exact
+ * except where one record cannot say everything: of two pending expiries the
+ * earlier applies to both. An invalidation whose expiry has passed becomes the
+ * hard floor (`hardAt`); a soft one stays soft, whichever record is newer.
+ */
+export function unionTagRecords(a: TagRecord | null | undefined, b: TagRecord | null | undefined, now: number): TagRecord {
+  let at = Number.NEGATIVE_INFINITY;
+  let hardAt = Number.NEGATIVE_INFINITY;
+  for (const record of [a, b]) {
+    if (!record || !Number.isFinite(record.at)) continue;
+    at = Math.max(at, record.at);
+    if (record.hardAt !== undefined) hardAt = Math.max(hardAt, record.hardAt);
+    if (record.expireAt !== undefined && record.expireAt <= now) hardAt = Math.max(hardAt, record.at);
   }
-  if (expiry !== undefined && expiry <= at) return { at, expireAt: at };
-  return { at, ...(expiry !== undefined && { expireAt: expiry }), ...(hardAt !== undefined && { hardAt }) };
+  if (!Number.isFinite(at)) return NEVER_INVALIDATED;
+  let expiry = Number.POSITIVE_INFINITY;
+  let pending = false;
+  for (const record of [a, b]) {
+    // Pending: not yet expired, and covering entries newer than the hard floor.
+    if (!record || !(record.at > hardAt) || (record.expireAt !== undefined && record.expireAt <= now)) continue;
+    pending = true;
+    expiry = Math.min(expiry, record.expireAt ?? Number.POSITIVE_INFINITY);
+  }
+  if (!pending || hardAt >= at || expiry <= at) return { at, expireAt: at };
+  return { at, ...(Number.isFinite(expiry) && { expireAt: expiry }), ...(Number.isFinite(hardAt) && { hardAt }) };
 }
 
 /** How one tag's record judges an entry generated at `generatedAt`, at time `now`. */
@@ -105,21 +126,27 @@ export function createTagSystem(options: TagSystemOptions): TagSystem {
   const { store, clock, recordTtlMs } = options;
   const interval = options.refreshIntervalMs ?? 0;
   const maxKnown = options.maxKnownTags ?? 10_000;
-  // Holders are mutated in place so a refresh does not reorder the LRU.
-  const known = new LRUCache<string, { record: TagRecord }>({ max: maxKnown });
+  // Holders are mutated in place so a refresh does not reorder the LRU. `text`:
+  // the store's value last read, so an unchanged record is not parsed again.
+  const known = new LRUCache<string, { record: TagRecord; text: string | null }>({ max: maxKnown });
   // Invalidations the store did not take (it was down): honoured here, written again by the next refresh.
   const unsynced = new Map<string, TagRecord>();
   const flight = createSingleFlight<void>();
   let lastRefresh = Number.NEGATIVE_INFINITY;
 
+  // Invalidations only accumulate: a read that left the store before one of ours
+  // landed (a refresh racing updateTags) never takes it back here.
   const remember = (tags: readonly string[], values: readonly (string | null)[]) => {
+    const now = clock.now();
     tags.forEach((tag, i) => {
-      let record = parseTagRecord(values[i] ?? null);
-      const local = unsynced.get(tag);
-      if (local) record = combine(record, local);
+      const text = values[i] ?? null;
       const holder = known.peek(tag);
-      if (holder) holder.record = record;
-      else known.set(tag, { record });
+      if (holder?.text === text) return;
+      let record = unionTagRecords(parseTagRecord(text), holder?.record, now);
+      const local = unsynced.get(tag);
+      if (local) record = unionTagRecords(record, local, now);
+      if (holder) Object.assign(holder, { record, text });
+      else known.set(tag, { record, text });
     });
   };
   const unknown = (tags: readonly string[]) => [...new Set(tags)].filter((tag) => !known.has(tag));
@@ -194,14 +221,4 @@ export function createTagSystem(options: TagSystemOptions): TagSystem {
       debugLog('tags', expireAt !== undefined && expireAt <= now ? 'expired' : 'marked stale', { tags: unique, at: now, expireAt });
     },
   };
-}
-
-/** A record read from the store, with an invalidation of ours it has not seen yet folded in. */
-function combine(stored: TagRecord, local: TagRecord): TagRecord {
-  if (stored.at >= local.at && (stored.expireAt ?? Infinity) <= (local.expireAt ?? Infinity) && (stored.hardAt ?? -Infinity) >= (local.hardAt ?? -Infinity)) {
-    return stored;
-  }
-  const merged = mergeTagRecord(Number.isFinite(stored.at) ? stored : null, local.at, local.expireAt);
-  if (local.hardAt !== undefined && merged.expireAt !== merged.at) merged.hardAt = Math.max(merged.hardAt ?? local.hardAt, local.hardAt);
-  return merged;
 }

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { mergeTagRecord, parseTagRecord, tagFreshness, type TagRecord } from '../../src/cache/tag-system.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { createStoreClock } from '../../src/cache/store-clock.ts';
+import { createTagSystem, mergeTagRecord, parseTagRecord, tagFreshness, unionTagRecords, type TagRecord } from '../../src/cache/tag-system.ts';
+import { createMemoryStore } from '../../src/stores/memory-store.ts';
+import { chaosStore } from '../support/chaos-store.ts';
+import { sleep } from '../support/unhandled-rejections.ts';
 
 const YEAR = 31_536_000_000;
 
@@ -63,5 +67,84 @@ describe('mergeTagRecord', () => {
     expect(parseTagRecord(JSON.stringify(record))).toEqual(record);
     expect(parseTagRecord('{"at":"yesterday"}').at).toBe(Number.NEGATIVE_INFINITY);
     expect(parseTagRecord('not json').at).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
+describe('unionTagRecords', () => {
+  it('keeps a soft invalidation soft when an older hard one is learnt after it', () => {
+    // hard at 1000 (learnt late, e.g. written again after an outage), soft at 2000
+    const union = unionTagRecords({ at: 2000, expireAt: 2000 + YEAR }, { at: 1000, expireAt: 1000 }, 3000);
+    expect(union).toEqual({ at: 2000, expireAt: 2000 + YEAR, hardAt: 1000 });
+    expect(tagFreshness(union, 1500, 3000)).toBe('stale');
+    expect(tagFreshness(union, 900, 3000)).toBe('expired');
+    expect(unionTagRecords({ at: 1000, expireAt: 1000 }, { at: 2000, expireAt: 2000 + YEAR }, 3000)).toEqual(union);
+  });
+
+  it('is a hard record when the newest invalidation is hard, and ignores never-invalidated', () => {
+    expect(unionTagRecords({ at: 1000, expireAt: 1000 + YEAR }, { at: 2000, expireAt: 2000 }, 3000)).toEqual({ at: 2000, expireAt: 2000 });
+    expect(unionTagRecords(parseTagRecord(null), { at: 5 }, 10)).toEqual({ at: 5 });
+    expect(unionTagRecords(parseTagRecord(null), null, 10).at).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
+describe('tag system', () => {
+  /** Two tag systems (two instances) on one memory store; the first one's store calls can fail or be held back. */
+  function twoInstances() {
+    const inner = createMemoryStore({ prefix: 'tags:' });
+    const flaky = chaosStore(inner);
+    let gate: Promise<void> | undefined;
+    let release!: () => void;
+    const gated = {
+      ...flaky,
+      async getMany(keys: readonly string[]) {
+        const wait = gate; // only the call made while held waits
+        gate = undefined;
+        const values = await flaky.getMany(keys); // read now, answered once let go (a reply still in flight)
+        await wait;
+        return values;
+      },
+    };
+    const system = (store: typeof inner) => createTagSystem({ store, clock: createStoreClock(store), recordTtlMs: YEAR });
+    return {
+      flaky,
+      holdNextRead: () => void (gate = new Promise<void>((resolve) => (release = resolve))),
+      release: () => release(),
+      a: system(gated),
+      b: system(inner),
+    };
+  }
+  const now = () => Date.now();
+
+  it("a soft invalidation stays soft where an older hard one of this instance's was missed by the store", async () => {
+    const { flaky, a, b } = twoInstances();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    flaky.failing = true;
+    await a.invalidate(['t']); // hard; the store misses it, A honours it
+    warn.mockRestore();
+    flaky.failing = false;
+    await sleep(5);
+    const between = now();
+    await sleep(5);
+    await b.invalidate(['t'], { expire: YEAR / 1000 }); // revalidateTag('t', 'max') on another instance
+    await a.refresh(); // reads B's soft record and writes its own hard one again
+    await sleep(20);
+    expect(a.freshness(['t'], between, now())).toBe('stale');
+    expect(a.freshness(['t'], between - 10, now())).toBe('expired');
+    await b.refresh();
+    expect(b.freshness(['t'], between, now())).toBe('stale');
+    expect(b.freshness(['t'], between - 10, now())).toBe('expired');
+  });
+
+  it('a refresh whose read left before our invalidation landed does not take the invalidation back', async () => {
+    const { a, holdNextRead, release } = twoInstances();
+    await a.load(['t']);
+    const before = now() - 5;
+    holdNextRead();
+    const refreshing = a.refresh(); // its MGET reads the store before the invalidation is written
+    await a.invalidate(['t']);
+    expect(a.freshness(['t'], before, now())).toBe('expired');
+    release();
+    await refreshing;
+    expect(a.freshness(['t'], before, now())).toBe('expired');
   });
 });
