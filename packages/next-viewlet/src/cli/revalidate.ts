@@ -43,8 +43,9 @@ function parseViewlet(spec: string): ViewletTarget {
 }
 
 function parse(argv: string[], env: CliIO['env']) {
-  // Refuse a secret on the command line before parseArgs could echo it in an error.
-  if (argv.some((arg) => arg === '--secret' || arg.startsWith('--secret='))) {
+  // Refuse a secret on the command line before parseArgs could echo it in an
+  // error ("Unexpected argument 'whsec_…'" for a stray one).
+  if (argv.some((arg) => arg === '--secret' || arg.startsWith('--secret=') || arg.includes('whsec_'))) {
     throw new UsageError('the secret is never taken from the command line; put it in an environment variable and name it with --secret-env.');
   }
   const { values } = parseArgs({

@@ -73,6 +73,8 @@ describe('next-viewlet revalidate', () => {
     ['a secret on the command line', ['--secret', SECRET, '--tag', 'a']],
     ['a secret as --secret=', [`--secret=${SECRET}`, '--tag', 'a']],
     ['a secret given as --secret-env', ['--secret-env', SECRET, '--tag', 'a']],
+    ['a secret pasted as a stray argument', ['--tag', 'a', SECRET]],
+    ['a secret after a misspelt option', ['--tag', 'a', '--sekret', SECRET]],
   ])('refuses %s (exit 2) without echoing it', async (_label, args) => {
     const { code, stderr } = await run(['revalidate', '--url', 'http://127.0.0.1:9/x', ...args]);
     expect(code).toBe(2);
