@@ -44,13 +44,19 @@ export function createFillLock(store: Pick<ViewletStore, 'setIfAbsent' | 'delete
       // nothing). Render again under the lease instead of waiting for ourselves.
       if (held.has(key)) return undefined;
       const token = randomUUID();
+      const hold = () => {
+        held.set(key, token);
+        setTimeout(() => held.get(key) === token && held.delete(key), leaseMs).unref?.();
+      };
       try {
         if ((await store.setIfAbsent(lockKey(key), token, leaseMs)) === true) {
-          held.set(key, token);
-          setTimeout(() => held.get(key) === token && held.delete(key), leaseMs).unref?.();
+          hold();
           return undefined;
         }
       } catch {
+        // It may have been taken all the same (a reply past the deadline): keep the
+        // token, so release() compare-and-deletes it instead of leaving it for a lease.
+        hold();
         return undefined;
       }
       const deadline = Date.now() + waitMs;

@@ -3,6 +3,7 @@ import { createCacheHandler, type ViewletCacheHandler } from '../../src/cache/ne
 import { createCacheCore } from '../../src/cache/cache-core.ts';
 import { createRedisStore } from '../../src/stores/redis-store.ts';
 import { makeEntry, readText } from '../support/cache-entries.ts';
+import { chaosStore } from '../support/chaos-store.ts';
 import { randomPrefix, useRedisServer } from '../support/redis-server.ts';
 import { failOnUnhandledRejections, sleep } from '../support/unhandled-rejections.ts';
 import { describeCacheHandler } from './handler-suite.ts';
@@ -71,6 +72,21 @@ describe('cache handler on redis: stampede lock', () => {
     await a.set('k', Promise.resolve(makeEntry({ value: 'second try' })));
     expect(await readText(await waiting)).toBe('second try');
     expect(Date.now() - started).toBeLessThan(800);
+  });
+
+  it('a lock taken by a SET NX whose reply came too late is still released', async () => {
+    const prefix = randomPrefix('lock');
+    const slow = chaosStore(createRedisStore({ url: redis.server.url, prefix }));
+    slow.replyDelayMs.setIfAbsent = 400; // applied at once, answered after the deadline
+    const a = createCacheHandler({ store: slow, timeoutMs: 200, lockWaitMs: 3000 });
+    const b = createCacheHandler({ store: createRedisStore({ url: redis.server.url, prefix }), lockWaitMs: 3000 });
+    opened.push(a, b);
+    expect(await a.get('k', [])).toBeUndefined(); // the lock call timed out: A renders
+    await sleep(300); // the late reply arrives
+    await a.set('k', Promise.resolve(makeEntry({ revalidate: 0, expire: 0 }))); // nothing to store: release
+    const started = Date.now();
+    expect(await b.get('k', [])).toBeUndefined(); // B takes the lock at once instead of waiting for A's
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('a lock outlives no lease: after it, another instance fills', async () => {

@@ -11,6 +11,8 @@ export interface ChaosStore extends ViewletStore {
   delayMs: number;
   /** When true, every call rejects. */
   failing: boolean;
+  /** Per method: the call is done at once, its reply delayed by this many ms (a late reply). */
+  replyDelayMs: Partial<Record<Method, number>>;
   /** Added to what `time()` returns, in ms (a store clock ahead of or behind this machine). */
   clockSkewMs: number;
   /** Calls per method since the last `resetCalls()`. */
@@ -30,6 +32,8 @@ export function chaosStore(inner: ViewletStore): ChaosStore {
       if (chaos.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, chaos.delayMs));
       if (chaos.failing) throw new Error(`chaos: ${method} failed`);
       const result = await (inner[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+      const late = chaos.replyDelayMs[method];
+      if (late) await new Promise((resolve) => setTimeout(resolve, late));
       return method === 'time' ? (result as number) + chaos.clockSkewMs : result;
     };
     return call as ViewletStore[M];
@@ -39,6 +43,7 @@ export function chaosStore(inner: ViewletStore): ChaosStore {
     shared: inner.shared,
     delayMs: 0,
     failing: false,
+    replyDelayMs: {},
     clockSkewMs: 0,
     calls,
     resetCalls,
