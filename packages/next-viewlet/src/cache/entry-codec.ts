@@ -80,11 +80,15 @@ export async function readStream(stream: ReadableStream<Uint8Array>, maxBytes: n
   return { ok: true, bytes };
 }
 
-/** A new one-chunk stream over a copy of `bytes` (every read gets its own stream). */
+/**
+ * A new one-chunk stream over `bytes` (every read gets its own stream). The chunk is
+ * the stored bytes themselves, not a copy, as in Next's built-in handler: its
+ * readers (React's Flight client, tee) only read them, and a copy cost a fifth of a hit.
+ */
 export function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
   return new ReadableStream({
     start(controller) {
-      controller.enqueue(bytes.slice());
+      controller.enqueue(bytes);
       controller.close();
     },
   });

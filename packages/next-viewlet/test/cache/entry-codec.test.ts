@@ -24,10 +24,21 @@ describe('entry codec', () => {
     expect(await readStream(failingStream(), 1000)).toMatchObject({ ok: false, reason: 'failed' });
   });
 
-  it('gives every reader its own copy', async () => {
+  it('reads into bytes of its own', async () => {
     const bytes = new Uint8Array([1, 2, 3]);
     const first = await readStream(streamOf(bytes), 10);
     if (first.ok) first.bytes[0] = 99;
     expect(await readStream(streamOf(bytes), 10)).toEqual({ ok: true, bytes: new Uint8Array([1, 2, 3]) });
+  });
+
+  it('serves the stored bytes in a new stream per read, without copying them (the hot path of a hit)', async () => {
+    const bytes = new Uint8Array(20_000).fill(7);
+    const streams = [streamOf(bytes), streamOf(bytes)];
+    expect(streams[0]).not.toBe(streams[1]);
+    for (const stream of streams) {
+      const reader = stream.getReader();
+      expect((await reader.read()).value).toBe(bytes);
+      expect((await reader.read()).done).toBe(true);
+    }
   });
 });
