@@ -37,9 +37,9 @@ export function createStoreClock(store: Pick<ViewletStore, 'time'>, options: Sto
   let first: Promise<void> | undefined;
   let running: Promise<void> | undefined;
 
-  async function measure(): Promise<{ offset: number; uncertainty: number }> {
+  async function measure(count: number): Promise<{ offset: number; uncertainty: number }> {
     let best = { offset: 0, uncertainty: Number.POSITIVE_INFINITY };
-    for (let i = 0; i < samples; i++) {
+    for (let i = 0; i < count; i++) {
       const before = Date.now();
       const storeTime = await store.time();
       const after = Date.now();
@@ -50,12 +50,14 @@ export function createStoreClock(store: Pick<ViewletStore, 'time'>, options: Sto
     return best;
   }
 
-  const sync = () =>
+  // The first measurement blocks the first cache call, so it takes one round
+  // trip; the next call refines it with the full sample in the background.
+  const sync = (count: number) =>
     (running ??= (async () => {
       try {
-        const measured = await measure();
+        const measured = await measure(count);
         offset = Math.abs(measured.offset) <= measured.uncertainty ? 0 : Math.round(measured.offset);
-        nextSyncAt = Date.now() + interval;
+        nextSyncAt = count < samples ? Date.now() : Date.now() + interval;
       } catch {
         nextSyncAt = Date.now() + retryMs;
       } finally {
@@ -68,10 +70,10 @@ export function createStoreClock(store: Pick<ViewletStore, 'time'>, options: Sto
     offset: () => offset,
     async ensure() {
       if (!first) {
-        first = sync();
+        first = sync(1);
         return first;
       }
-      if (Date.now() >= nextSyncAt) void sync();
+      if (Date.now() >= nextSyncAt) void sync(samples);
     },
   };
 }
