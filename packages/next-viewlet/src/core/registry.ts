@@ -9,10 +9,6 @@ import type { AnyViewlet } from './define.ts';
 
 const map = new Map<string, AnyViewlet>();
 
-function registry(): Map<string, AnyViewlet> {
-  return map;
-}
-
 /**
  * Registers a definition. A second viewlet with the same name is
  * `E_DUPLICATE_NAME`, except under `next dev`, where hot reload re-evaluates
@@ -32,7 +28,7 @@ export function register(definition: AnyViewlet): void {
 
 /** Looks a viewlet up by name; throws `E_UNKNOWN_VIEWLET` with a hint when it is not loaded. */
 export function getViewlet(name: string): AnyViewlet {
-  const found = registry().get(name);
+  const found = map.get(name);
   if (!found) {
     throw new ViewletError(
       'E_UNKNOWN_VIEWLET',
@@ -43,14 +39,14 @@ export function getViewlet(name: string): AnyViewlet {
 }
 
 export function findViewlet(name: string): AnyViewlet | undefined {
-  return registry().get(name);
+  return map.get(name);
 }
 
 export function listViewlets(): AnyViewlet[] {
-  return [...registry().values()];
+  return [...map.values()];
 }
 
 /** Test helper: forget every registration. */
 export function clearRegistry(): void {
-  registry().clear();
+  map.clear();
 }
