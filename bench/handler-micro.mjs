@@ -90,7 +90,9 @@ try {
   }
   const base = Object.fromEntries(rows.filter((r) => r.handler === 'next built-in').map((r) => [r.op, r.hz]));
   console.log(`\nhandler micro-benchmark: 20 KB entries, ${TAGS.length} tags + ${SOFT.length} soft tags, node ${process.version}`);
-  console.table(rows.map((r) => ({ handler: r.handler, op: r.op, 'ops/s': Math.round(r.hz), 'vs built-in': `${(r.hz / base[r.op]).toFixed(2)}x` })));
+  console.table(
+    rows.map((r) => ({ handler: r.handler, op: r.op, 'ops/s': Math.round(r.hz), 'vs built-in': `${(r.hz / base[r.op]).toFixed(2)}x` })),
+  );
 } finally {
   await redis.stop();
 }

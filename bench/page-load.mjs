@@ -58,7 +58,13 @@ async function stale(baseURL) {
   await fetch(url).then((r) => r.text());
   const { result, latencies } = await load(url, { duration: seconds, connections: 4 });
   const slow = latencies.filter((ms) => ms > 250).length;
-  return { requests: latencies.length, slow, slowShare: slow / Math.max(1, latencies.length), p99: result.latency.p99, errors: result.errors + result.non2xx };
+  return {
+    requests: latencies.length,
+    slow,
+    slowShare: slow / Math.max(1, latencies.length),
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
 }
 
 const redis = await startRedis();

@@ -22,6 +22,8 @@ const run = (args) => {
   return result.status === 0;
 };
 if (!run(['apt-get', 'update', '-qq']) || !run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...names])) {
-  console.error(`[test] could not install ${names.join(', ')}; install them yourself (apt-get install ${names.join(' ')}) and run npm test again.`);
+  console.error(
+    `[test] could not install ${names.join(', ')}; install them yourself (apt-get install ${names.join(' ')}) and run npm test again.`,
+  );
   process.exit(1);
 }

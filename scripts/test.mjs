@@ -25,7 +25,7 @@ const turbo = (task) => ['turbo', 'run', task, '--output-logs=errors-only', '--l
 if (!run('build', 'npx', turbo('build'))) process.exit(1);
 const results = [
   run('typecheck', 'npx', turbo('typecheck')),
-  run('lint', 'npx', turbo('lint')),
+  run('lint', 'npm', ['run', 'lint', '--silent']),
   run('unit and integration tests', 'npx', ['turbo', 'run', 'test', '--continue', '--log-order=grouped']),
   run('browser tests', 'npx', ['turbo', 'run', 'test:e2e', '--continue', '--log-order=grouped']),
 ];

@@ -22,8 +22,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <main>{children}</main>
         <Viewlet of={sessionBadge} />
         <footer>
-          Every box with a time stamp is a viewlet. Reload: the stamps stay the same (a cache hit). Sign in as another
-          user or open another page to see per-user and per-path variants.
+          Every box with a time stamp is a viewlet. Reload: the stamps stay the same (a cache hit). Sign in as another user or open another
+          page to see per-user and per-path variants.
         </footer>
       </body>
     </html>

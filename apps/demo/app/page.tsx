@@ -11,8 +11,8 @@ export default function Home() {
       <Viewlet of={breadcrumbs} />
       <Viewlet of={greeting} fallback={<h1>Demo shop</h1>} />
       <p>
-        Each viewlet below costs a slow query on a miss. The product teasers vary by path: the same teaser has one entry
-        here and another on the product&apos;s own page.
+        Each viewlet below costs a slow query on a miss. The product teasers vary by path: the same teaser has one entry here and another on
+        the product&apos;s own page.
       </p>
       <Viewlet of={deal} fallback={<p className="skeleton">Finding a deal…</p>} />
       <div className="teasers">

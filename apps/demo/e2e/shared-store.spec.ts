@@ -12,7 +12,7 @@ import { startDemo, TEST_WEBHOOK_SECRET, type DemoServer } from './support/next-
 
 type Shared = { redis: RedisServer; prefix: string; a: DemoServer; b: DemoServer };
 
-const test = base.extend<{}, { shared: Shared }>({
+const test = base.extend<Record<never, never>, { shared: Shared }>({
   shared: [
     async ({}, use) => {
       const redis = await startRedis();
@@ -54,7 +54,11 @@ test('an entry rendered on instance A is a hit on instance B', async ({ page, sh
   expect((await redisKeys(shared.redis.url, shared.prefix)).length).toBeGreaterThan(0);
 
   await open(page, `${shared.b.baseURL}/products/1`);
-  expect({ nav: await stamp(page, 'site-nav'), teaser: await stamp(page, 'product-teaser'), crumbs: await stamp(page, 'breadcrumbs') }).toEqual(onA);
+  expect({
+    nav: await stamp(page, 'site-nav'),
+    teaser: await stamp(page, 'product-teaser'),
+    crumbs: await stamp(page, 'breadcrumbs'),
+  }).toEqual(onA);
 });
 
 test('an invalidation received by B is seen by A on its next request', async ({ page, shared }) => {
@@ -86,10 +90,13 @@ test('a viewlet past its revalidate time is served stale at once and refreshed b
   expect(Date.now() - started, 'nobody waited for the 600 ms render').toBeLessThan(600);
 
   await expect
-    .poll(async () => {
-      await open(page, `${shared.a.baseURL}/`);
-      return Date.parse(await stamp(page, 'deal'));
-    }, { timeout: 10_000 })
+    .poll(
+      async () => {
+        await open(page, `${shared.a.baseURL}/`);
+        return Date.parse(await stamp(page, 'deal'));
+      },
+      { timeout: 10_000 },
+    )
     .toBeGreaterThan(Date.parse(first));
 });
 
@@ -109,17 +116,23 @@ test('killing redis-server during a run of requests fails no page, and caching r
   await run(8);
   await shared.redis.stop();
   await run(16);
-  expect(results.filter((r) => r.status !== 200 || !r.ok), 'failed pages while redis was down').toEqual([]);
+  expect(
+    results.filter((r) => r.status !== 200 || !r.ok),
+    'failed pages while redis was down',
+  ).toEqual([]);
   expect(Math.max(...results.map((r) => r.ms)), 'no request hung on the dead store').toBeLessThan(10_000);
 
   await shared.redis.start();
   const restarted = shared.redis;
   expect(await redisKeys(restarted.url, shared.prefix), 'a restarted redis starts empty').toEqual([]);
   await expect
-    .poll(async () => {
-      await run(4);
-      return (await redisKeys(restarted.url, shared.prefix)).length;
-    }, { timeout: 45_000, intervals: [1_000] })
+    .poll(
+      async () => {
+        await run(4);
+        return (await redisKeys(restarted.url, shared.prefix)).length;
+      },
+      { timeout: 45_000, intervals: [1_000] },
+    )
     .toBeGreaterThan(0);
   expect(results.filter((r) => r.status !== 200 || !r.ok)).toEqual([]);
 });

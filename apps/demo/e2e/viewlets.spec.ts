@@ -21,7 +21,7 @@ test('a second load is a cache hit; a data-only viewlet re-renders its cached da
   expect(await stamp(page, 'stock-level')).not.toBe(firstStockRender);
 });
 
-test('per-user: users never see each other\'s output; anonymous visitors share one entry', async ({ browser, baseURL }) => {
+test("per-user: users never see each other's output; anonymous visitors share one entry", async ({ browser, baseURL }) => {
   const alice = await contextAs(browser, baseURL, 'alice');
   const bob = await contextAs(browser, baseURL, 'bob');
   const anon1 = await contextAs(browser, baseURL);
@@ -103,7 +103,9 @@ test('the failing viewlet shows its fallback while the rest of the page renders'
   await expect(page.locator('[data-viewlet-fallback="reviews"]')).toHaveText('Reviews are unavailable right now.');
   await expect(page.locator('[data-viewlet="product-teaser"]')).toContainText('Milk jug');
   await expect(page.locator('[data-viewlet="stock-level"]')).toContainText('15 in stock');
-  expect(demo.output()).toContain('[next-viewlet] viewlet "reviews" failed, showing its fallback: Error: Reviews service is down (product 3)');
+  expect(demo.output()).toContain(
+    '[next-viewlet] viewlet "reviews" failed, showing its fallback: Error: Reviews service is down (product 3)',
+  );
 });
 
 test('the admin action shows the new price at once and the next load of the product is a hit', async ({ page }) => {
@@ -134,7 +136,9 @@ test('a bad admin input gets a clear message and changes nothing', async ({ page
   await page.getByLabel('Product').selectOption('1');
   await page.getByLabel('New price').fill('100001');
   await page.getByRole('button', { name: 'Save and refresh' }).click();
-  await expect(page.getByRole('form', { name: 'Change a price' }).getByRole('alert')).toHaveText('Price must be a number between 0 and 100000.');
+  await expect(page.getByRole('form', { name: 'Change a price' }).getByRole('alert')).toHaveText(
+    'Price must be a number between 0 and 100000.',
+  );
   await page.goto('/products/1');
   await expect(page.locator('[data-viewlet="product-teaser"]').getByTestId('price')).toHaveText('$12.00');
 });
@@ -165,7 +169,11 @@ test('custom vary: one entry per supported language, shared by every visitor who
     const page = await context.newPage();
     await page.goto('/');
     const heading = page.locator('[data-viewlet="greeting"]');
-    const result = { text: await heading.textContent(), language: await heading.getAttribute('data-language'), at: await stamp(page, 'greeting') };
+    const result = {
+      text: await heading.textContent(),
+      language: await heading.getAttribute('data-language'),
+      at: await stamp(page, 'greeting'),
+    };
     await context.close();
     return result;
   };

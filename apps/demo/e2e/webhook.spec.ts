@@ -15,10 +15,13 @@ test('a signed soft revalidation serves the stale copy once, then fresh content'
   await page.reload();
   expect(await stamp(page, 'product-teaser'), 'served stale while re-rendering in the background').toBe(before);
   await expect
-    .poll(async () => {
-      await page.reload();
-      return stamp(page, 'product-teaser');
-    }, { timeout: 15_000 })
+    .poll(
+      async () => {
+        await page.reload();
+        return stamp(page, 'product-teaser');
+      },
+      { timeout: 15_000 },
+    )
     .not.toBe(before);
   expect(await stamp(page, 'site-nav'), 'other viewlets untouched').toBe(nav);
 });

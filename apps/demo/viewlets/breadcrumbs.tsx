@@ -11,11 +11,14 @@ export const breadcrumbs = viewlet({ name: 'breadcrumbs', vary: 'path', life: 'f
       <li>
         <a href="/">Home</a>
       </li>
-      {parts.map((part, i) => (
-        <li key={i}>
-          <a href={`/${parts.slice(0, i + 1).join('/')}`}>{decodeURIComponent(part)}</a>
-        </li>
-      ))}
+      {parts.map((part, i) => {
+        const href = `/${parts.slice(0, i + 1).join('/')}`;
+        return (
+          <li key={href}>
+            <a href={href}>{decodeURIComponent(part)}</a>
+          </li>
+        );
+      })}
       <small className="stamp">per path · rendered {new Date().toLocaleTimeString('en-GB')}</small>
     </ol>
   );

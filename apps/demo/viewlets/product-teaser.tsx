@@ -22,7 +22,8 @@ export const productTeaser = viewlet(
       >
         <h3>{product.name}</h3>
         <p>
-          <span data-testid="price">${product.price.toFixed(2)}</span> · {here ? 'Now viewing' : <a href={`/products/${id}`}>See product</a>}
+          <span data-testid="price">${product.price.toFixed(2)}</span> ·{' '}
+          {here ? 'Now viewing' : <a href={`/products/${id}`}>See product</a>}
         </p>
         <small className="stamp">per path · rendered {new Date().toLocaleTimeString('en-GB')}</small>
       </article>

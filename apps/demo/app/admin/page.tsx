@@ -10,8 +10,8 @@ export default function AdminPage() {
       <Viewlet of={breadcrumbs} />
       <h1>Admin</h1>
       <p>
-        Saving a price calls <code>refreshViewlet()</code>: you see the new price at once, and the product&apos;s teasers
-        are re-rendered behind the scenes, so the next visitor of the product page gets a cache hit.
+        Saving a price calls <code>refreshViewlet()</code>: you see the new price at once, and the product&apos;s teasers are re-rendered
+        behind the scenes, so the next visitor of the product page gets a cache hit.
       </p>
       <PriceForm products={listProducts().map(({ id, name }) => ({ id, name }))} />
       <h2>Preview</h2>

@@ -11,9 +11,9 @@ export default function IslandsPage() {
     <>
       <h1>Islands</h1>
       <p>
-        An island is a viewlet the browser loads after the page through a Server Action. Only viewlets marked{' '}
-        <code>island: true</code> can be loaded, their args must pass the viewlet&apos;s schema, and the visitor&apos;s
-        identity comes from the server. Try a name and args below, like a curious client would.
+        An island is a viewlet the browser loads after the page through a Server Action. Only viewlets marked <code>island: true</code> can
+        be loaded, their args must pass the viewlet&apos;s schema, and the visitor&apos;s identity comes from the server. Try a name and
+        args below, like a curious client would.
       </p>
       <p>Viewlets on this page: {known.join(', ')}.</p>
       <IslandPlayground />

@@ -116,7 +116,8 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
           allowStale: false,
         })
       : undefined;
-  const lock = (options.lock ?? store.shared) ? createFillLock(store, { leaseMs, waitMs: Math.min(options.lockWaitMs ?? 2000, leaseMs) }) : undefined;
+  const lock =
+    (options.lock ?? store.shared) ? createFillLock(store, { leaseMs, waitMs: Math.min(options.lockWaitMs ?? 2000, leaseMs) }) : undefined;
   const pendingSets = new Map<string, Promise<void>>();
   const readFlight = createSingleFlight<StoredEntry | undefined | typeof FAILED>();
 
@@ -186,14 +187,21 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
     if (!(entry.expire > 0) || entry.revalidate === 0) {
       entry.value.cancel().catch(() => {});
       countStat(name, 'skip');
-      debugLog('cache', 'not storing an uncacheable entry', { key: shortKey(cacheKey), expire: entry.expire, revalidate: entry.revalidate });
+      debugLog('cache', 'not storing an uncacheable entry', {
+        key: shortKey(cacheKey),
+        expire: entry.expire,
+        revalidate: entry.revalidate,
+      });
       return;
     }
     const read = await readStream(entry.value, maxEntryBytes);
     if (!read.ok) {
       countStat(name, 'skip');
       if (read.reason === 'too-large') {
-        warnOnce(`oversize:${cacheKey}`, `not caching ${shortKey(cacheKey)}: its value is larger than maxEntryBytes (${maxEntryBytes} bytes).`);
+        warnOnce(
+          `oversize:${cacheKey}`,
+          `not caching ${shortKey(cacheKey)}: its value is larger than maxEntryBytes (${maxEntryBytes} bytes).`,
+        );
       } else {
         debugLog('cache', 'not storing a failed stream', { key: shortKey(cacheKey) });
       }

@@ -31,7 +31,10 @@ export interface FillLock {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
 
-export function createFillLock(store: Pick<ViewletStore, 'setIfAbsent' | 'deleteIfEquals' | 'getMany'>, options: FillLockOptions): FillLock {
+export function createFillLock(
+  store: Pick<ViewletStore, 'setIfAbsent' | 'deleteIfEquals' | 'getMany'>,
+  options: FillLockOptions,
+): FillLock {
   const { leaseMs, waitMs } = options;
   const held = new Map<string, string>();
   const lockKey = (key: string) => `lock:${key}`;

@@ -30,7 +30,10 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
     ...options,
     onChange(state) {
       if (state === 'open') {
-        warnOnce(`breaker:${name}`, `cache store "${name}" is failing; rendering without it and retrying in ${options.cooldownMs ?? 5000} ms.`);
+        warnOnce(
+          `breaker:${name}`,
+          `cache store "${name}" is failing; rendering without it and retrying in ${options.cooldownMs ?? 5000} ms.`,
+        );
       } else if (state === 'closed' && clearWarning(`breaker:${name}`)) {
         console.warn(`[next-viewlet] cache store "${name}" is back.`);
       }

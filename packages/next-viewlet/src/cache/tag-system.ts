@@ -156,9 +156,15 @@ export function createTagSystem(options: TagSystemOptions): TagSystem {
   };
   const replay = async () => {
     const tags = [...unsynced.keys()];
-    const failed = new Set(await write(tags, tags.map((tag) => known.peek(tag)?.record ?? unsynced.get(tag)!)));
+    const failed = new Set(
+      await write(
+        tags,
+        tags.map((tag) => known.peek(tag)?.record ?? unsynced.get(tag)!),
+      ),
+    );
     for (const tag of tags) if (!failed.has(tag)) unsynced.delete(tag);
-    if (failed.size < tags.length) debugLog('tags', 'wrote invalidations the store had missed', { tags: tags.filter((t) => !failed.has(t)) });
+    if (failed.size < tags.length)
+      debugLog('tags', 'wrote invalidations the store had missed', { tags: tags.filter((t) => !failed.has(t)) });
   };
 
   return {
@@ -206,7 +212,10 @@ export function createTagSystem(options: TagSystemOptions): TagSystem {
       }
       const records = unique.map((_, i) => mergeTagRecord(previous[i], now, expireAt));
       // This process honours the invalidation at once, whatever the store says.
-      remember(unique, records.map((record) => JSON.stringify(record)));
+      remember(
+        unique,
+        records.map((record) => JSON.stringify(record)),
+      );
       const failed = await write(unique, records);
       for (const tag of failed) {
         if (unsynced.size >= maxKnown) unsynced.delete(unsynced.keys().next().value!);

@@ -46,7 +46,9 @@ function parse(argv: string[], env: CliIO['env']) {
   // Refuse a secret on the command line before parseArgs could echo it in an
   // error ("Unexpected argument 'whsec_…'" for a stray one).
   if (argv.some((arg) => arg === '--secret' || arg.startsWith('--secret=') || arg.includes('whsec_'))) {
-    throw new UsageError('the secret is never taken from the command line; put it in an environment variable and name it with --secret-env.');
+    throw new UsageError(
+      'the secret is never taken from the command line; put it in an environment variable and name it with --secret-env.',
+    );
   }
   const { values } = parseArgs({
     args: argv,
@@ -132,10 +134,13 @@ export async function revalidateCommand(argv: string[], io: CliIO): Promise<numb
       ...(io.fetch && { fetch: io.fetch }),
     });
     if (json) io.stdout(JSON.stringify(result));
-    else if (result.duplicate) io.stdout(`Already processed: ${url.origin}${url.pathname} had seen this message id; nothing was invalidated again.`);
+    else if (result.duplicate)
+      io.stdout(`Already processed: ${url.origin}${url.pathname} had seen this message id; nothing was invalidated again.`);
     else {
       const what = `${result.revalidated} tag${result.revalidated === 1 ? '' : 's'}`;
-      io.stdout([`Revalidated ${what} (${result.mode}) at ${url.origin}${url.pathname}:`, ...result.tags.map((tag) => `  ${tag}`)].join('\n'));
+      io.stdout(
+        [`Revalidated ${what} (${result.mode}) at ${url.origin}${url.pathname}:`, ...result.tags.map((tag) => `  ${tag}`)].join('\n'),
+      );
     }
     return EXIT.ok;
   } catch (error) {

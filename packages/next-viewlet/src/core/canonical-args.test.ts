@@ -75,7 +75,7 @@ describe('canonicalArgs: a "__proto__" key (e.g. from JSON.parse of browser or w
 
 describe('canonicalArgs: sparse arrays', () => {
   it('turns a hole into null, like an undefined item, so the render sees what the key says', () => {
-    // eslint-disable-next-line no-sparse-arrays
+    // biome-ignore lint/suspicious/noSparseArray: the hole is what this test is about.
     const canonical = canonicalArgs([[, 1]]);
     const holey = canonical[0] as unknown[];
     expect(0 in holey).toBe(true);

@@ -6,15 +6,7 @@
 import { createHash } from 'node:crypto';
 import { ViewletError } from './errors.ts';
 
-export type CanonicalValue =
-  | string
-  | number
-  | boolean
-  | null
-  | bigint
-  | Date
-  | CanonicalValue[]
-  | { [key: string]: CanonicalValue };
+export type CanonicalValue = string | number | boolean | null | bigint | Date | CanonicalValue[] | { [key: string]: CanonicalValue };
 
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value);

@@ -68,7 +68,7 @@ export interface ViewletDefinition<A extends unknown[] = unknown[], D = unknown>
   tagsFor(args: readonly CanonicalValue[]): string[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: A and D are invariant (they appear in parameters and results); this type accepts every definition.
 export type AnyViewlet = ViewletDefinition<any, any>;
 
 const NAME_RE = /^[A-Za-z0-9][\w./-]{0,99}$/;

@@ -2,7 +2,15 @@ export { ViewletError, isViewletError, type ViewletErrorCode } from './errors.ts
 export { parseDuration, resolveLife, NEVER, type Duration, type Life, type LifeObject, type ResolvedLife } from './life.ts';
 export { canonicalArgs, argsKey, shortHash, type CanonicalValue } from './canonical-args.ts';
 export { assertValidTag, viewletTag, viewletArgsTag, collectTags, MAX_TAGS, MAX_TAG_LENGTH } from './tags.ts';
-export { normalizePath, varyNeeds, type BuiltinVary, type CustomVary, type CustomVaryInput, type VaryStrategy, type VaryValues } from './vary.ts';
+export {
+  normalizePath,
+  varyNeeds,
+  type BuiltinVary,
+  type CustomVary,
+  type CustomVaryInput,
+  type VaryStrategy,
+  type VaryValues,
+} from './vary.ts';
 export {
   configureViewlets,
   getSettings,

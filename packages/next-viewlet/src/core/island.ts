@@ -11,12 +11,9 @@ import { findViewlet } from './registry.ts';
 /** Bytes of JSON args an island request may carry. */
 export const MAX_ISLAND_ARGS_BYTES = 8 * 1024;
 
-export async function resolveIsland(
-  name: unknown,
-  args: unknown,
-): Promise<{ definition: AnyViewlet; args: CanonicalValue[] }> {
+export async function resolveIsland(name: unknown, args: unknown): Promise<{ definition: AnyViewlet; args: CanonicalValue[] }> {
   const definition = typeof name === 'string' && name.length <= 100 ? findViewlet(name) : undefined;
-  if (!definition || !definition.island) {
+  if (!definition?.island) {
     throw new ViewletError('E_NOT_ISLAND', `no viewlet named ${JSON.stringify(String(name).slice(0, 100))} may be loaded as an island.`);
   }
   if (!Array.isArray(args)) {
@@ -29,7 +26,10 @@ export async function resolveIsland(
     throw new ViewletError('E_INVALID_ARGS', `island "${definition.name}" args must be JSON data.`);
   }
   if (size > MAX_ISLAND_ARGS_BYTES) {
-    throw new ViewletError('E_INVALID_ARGS', `island "${definition.name}" args are ${size} bytes; at most ${MAX_ISLAND_ARGS_BYTES} are accepted.`);
+    throw new ViewletError(
+      'E_INVALID_ARGS',
+      `island "${definition.name}" args are ${size} bytes; at most ${MAX_ISLAND_ARGS_BYTES} are accepted.`,
+    );
   }
   return { definition, args: await definition.normalizeArgs(args) };
 }

@@ -22,7 +22,7 @@ describe('parseDuration', () => {
 });
 
 describe('resolveLife', () => {
-  it('defaults to Next\'s default profile', () => {
+  it("defaults to Next's default profile", () => {
     expect(resolveLife(undefined)).toEqual({ kind: 'profile', profile: 'default' });
   });
 
@@ -43,7 +43,7 @@ describe('resolveLife', () => {
     expect(resolveLife(42)).toEqual({ kind: 'explicit', revalidate: 42 });
   });
 
-  it('maps forever to Next\'s never', () => {
+  it("maps forever to Next's never", () => {
     expect(resolveLife('forever')).toEqual({ kind: 'explicit', revalidate: NEVER, expire: NEVER });
   });
 

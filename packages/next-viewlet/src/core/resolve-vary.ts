@@ -65,7 +65,9 @@ export async function varyFromRequest(
   }
   if (needs.session) {
     out.session =
-      'session' in override ? (override.session ?? null) : await identity('session', settings.session, settings.sessionCookie, request, name);
+      'session' in override
+        ? (override.session ?? null)
+        : await identity('session', settings.session, settings.sessionCookie, request, name);
   }
   if (typeof vary === 'function') {
     const path = override.path ?? request.headers.get(VIEWLET_PATH_HEADER);

@@ -9,7 +9,7 @@ export const MAX_TAGS = 128;
 export const MAX_TAG_LENGTH = 256;
 /** Above this, the args part of an automatic tag is hashed. */
 const READABLE_ARGS_LENGTH = 96;
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 /** Throws `E_INVALID_TAG` unless `tag` is a usable cache tag. */
@@ -24,7 +24,10 @@ export function assertValidTag(tag: unknown, where = 'tag'): asserts tag is stri
     throw new ViewletError('E_INVALID_TAG', `${where} ${JSON.stringify(tag)} contains control characters.`);
   }
   if (tag.startsWith('_N_T_')) {
-    throw new ViewletError('E_INVALID_TAG', `${where} ${JSON.stringify(tag)} uses Next's reserved prefix _N_T_ (use revalidatePath for paths).`);
+    throw new ViewletError(
+      'E_INVALID_TAG',
+      `${where} ${JSON.stringify(tag)} uses Next's reserved prefix _N_T_ (use revalidatePath for paths).`,
+    );
   }
 }
 
@@ -39,15 +42,13 @@ export function viewletTag(name: string): string {
  */
 export function viewletArgsTag(name: string, args: readonly CanonicalValue[]): string {
   const key = argsKey(args);
-  return key.length <= READABLE_ARGS_LENGTH && !CONTROL_CHARS.test(key)
-    ? `viewlet:${name}:${key}`
-    : `viewlet:${name}#${shortHash(key)}`;
+  return key.length <= READABLE_ARGS_LENGTH && !CONTROL_CHARS.test(key) ? `viewlet:${name}:${key}` : `viewlet:${name}#${shortHash(key)}`;
 }
 
 /** Validates and de-duplicates a full tag list, throwing `E_TOO_MANY_TAGS` past Next's limit. */
 export function collectTags(viewletName: string, tags: readonly string[]): string[] {
   const unique = [...new Set(tags)];
-  unique.forEach((tag, i) => assertValidTag(tag, `viewlet "${viewletName}" tag #${i}`));
+  for (const [i, tag] of unique.entries()) assertValidTag(tag, `viewlet "${viewletName}" tag #${i}`);
   if (unique.length > MAX_TAGS) {
     throw new ViewletError(
       'E_TOO_MANY_TAGS',

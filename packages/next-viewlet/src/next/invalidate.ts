@@ -40,7 +40,7 @@ async function resolveTarget(target: InvalidationTarget, args: readonly unknown[
     assertValidTag(target);
     return { tag: target };
   }
-  if (!target || target.kind !== 'viewlet') {
+  if (target?.kind !== 'viewlet') {
     throw new ViewletError('E_INVALID_DEFINITION', 'invalidation needs a viewlet (from viewlet()) or a tag string.');
   }
   if (args === undefined) return { tag: viewletTag(target.name), definition: target };

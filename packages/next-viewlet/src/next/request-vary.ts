@@ -17,11 +17,7 @@ async function snapshot(): Promise<RequestSnapshot> {
 }
 
 /** The vary facts of `definition` for the current request (plus overrides). */
-export async function resolveVary(
-  definition: AnyViewlet,
-  args: readonly unknown[],
-  override: VariantOverride = {},
-): Promise<VaryValues> {
+export async function resolveVary(definition: AnyViewlet, args: readonly unknown[], override: VariantOverride = {}): Promise<VaryValues> {
   if (definition.vary === 'sitewide') return {};
   return varyFromRequest(definition, args, await snapshot(), getSettings().identity, override);
 }

@@ -10,7 +10,7 @@ import { IslandClient } from './island-client.tsx';
 
 export type ViewletIslandProps<A extends unknown[]> = {
   /** An island viewlet. Importing it here also registers it for the Server Action. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: D (the data type) is invariant; any definition is accepted here.
   of: ViewletDefinition<A, any>;
   /** Shown until the island has loaded. */
   fallback?: ReactNode;
@@ -22,7 +22,14 @@ export type ViewletIslandProps<A extends unknown[]> = {
   refreshLabel?: string;
 } & ([] extends A ? { args?: A } : { args: A });
 
-export function ViewletIsland<A extends unknown[]>({ of, args, fallback, load = 'mount', loadLabel, refreshLabel }: ViewletIslandProps<A>): ReactNode {
+export function ViewletIsland<A extends unknown[]>({
+  of,
+  args,
+  fallback,
+  load = 'mount',
+  loadLabel,
+  refreshLabel,
+}: ViewletIslandProps<A>): ReactNode {
   if (!of.island) {
     throw new ViewletError('E_NOT_ISLAND', `viewlet "${of.name}" is not an island; add island: true (and an args schema) to its options.`);
   }

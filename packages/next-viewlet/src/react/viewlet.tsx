@@ -12,7 +12,7 @@ import { ViewletBoundary } from './viewlet-boundary.tsx';
 
 export type ViewletProps<A extends unknown[]> = {
   /** The viewlet to render. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: D (the data type) is invariant; any definition is accepted here.
   of: ViewletDefinition<A, any>;
   /** Shown while the viewlet streams in, and instead of it when it fails. Default: nothing. */
   fallback?: ReactNode;
@@ -31,7 +31,7 @@ async function ViewletBody<A extends unknown[]>({
   args,
   fallback,
 }: {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: D (the data type) is invariant; any definition is accepted here.
   of: ViewletDefinition<A, any>;
   args: A;
   fallback: ReactNode;

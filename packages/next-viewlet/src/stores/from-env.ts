@@ -48,7 +48,10 @@ const KINDS: readonly StoreKind[] = ['memory', 'redis', 'upstash'];
 /** Validates the configuration and tells which store it selects, without creating it. Throws `E_STORE_CONFIG`. */
 export function resolveStoreConfig(env: Env = process.env, options: StoreFromEnvOptions = {}): StoreConfig {
   const get = (name: string) => env[name]?.trim() || undefined;
-  const prefix = assertPrefix(options.prefix ?? get('VIEWLET_CACHE_PREFIX') ?? DEFAULT_PREFIX, 'VIEWLET_CACHE_PREFIX (or the prefix option)');
+  const prefix = assertPrefix(
+    options.prefix ?? get('VIEWLET_CACHE_PREFIX') ?? DEFAULT_PREFIX,
+    'VIEWLET_CACHE_PREFIX (or the prefix option)',
+  );
   const timeoutText = get('VIEWLET_STORE_TIMEOUT_MS');
   const timeoutMs =
     options.timeoutMs ?? (timeoutText === undefined ? undefined : assertTimeout(Number(timeoutText), 'VIEWLET_STORE_TIMEOUT_MS'));
@@ -62,7 +65,10 @@ export function resolveStoreConfig(env: Env = process.env, options: StoreFromEnv
   let source: string;
   if (forced !== undefined) {
     if (!KINDS.includes(forced as StoreKind)) {
-      throw new ViewletError('E_STORE_CONFIG', `VIEWLET_STORE (or the kind option) must be one of ${KINDS.join(', ')}, got ${JSON.stringify(forced)}.`);
+      throw new ViewletError(
+        'E_STORE_CONFIG',
+        `VIEWLET_STORE (or the kind option) must be one of ${KINDS.join(', ')}, got ${JSON.stringify(forced)}.`,
+      );
     }
     kind = forced as StoreKind;
     source = options.kind ? 'the kind option' : 'VIEWLET_STORE';
@@ -73,13 +79,17 @@ export function resolveStoreConfig(env: Env = process.env, options: StoreFromEnv
   } else if (redisUrl) {
     [kind, source] = ['redis', 'REDIS_URL'];
   } else if (upstashUrl || upstashToken) {
-    [kind, source] = ['upstash', get('UPSTASH_REDIS_REST_URL') || get('UPSTASH_REDIS_REST_TOKEN') ? 'UPSTASH_REDIS_REST_*' : 'KV_REST_API_*'];
+    [kind, source] = [
+      'upstash',
+      get('UPSTASH_REDIS_REST_URL') || get('UPSTASH_REDIS_REST_TOKEN') ? 'UPSTASH_REDIS_REST_*' : 'KV_REST_API_*',
+    ];
   } else {
     [kind, source] = ['memory', 'the default (no REDIS_URL or UPSTASH_REDIS_REST_URL)'];
   }
 
   if (kind === 'redis' && !options.redis?.client) assertRedisUrl(redisUrl, `REDIS_URL (store chosen by ${source})`);
-  if (kind === 'upstash' && !options.upstash?.client) assertUpstashCredentials(upstashUrl, upstashToken, `the upstash store (chosen by ${source})`);
+  if (kind === 'upstash' && !options.upstash?.client)
+    assertUpstashCredentials(upstashUrl, upstashToken, `the upstash store (chosen by ${source})`);
   return { kind, prefix, source, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
 }
 

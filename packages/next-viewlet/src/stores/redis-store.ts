@@ -59,7 +59,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ViewletStore 
   async function open(): Promise<NodeRedisClient> {
     let client = options.client;
     if (!client) {
-      let createClient: (typeof import('redis'))['createClient'];
+      let createClient: typeof import('redis')['createClient'];
       try {
         ({ createClient } = await import('redis'));
       } catch (cause) {

@@ -61,7 +61,7 @@ export function createUpstashStore(options: UpstashStoreOptions = {}): ViewletSt
 
   async function open(): Promise<UpstashClient> {
     if (options.client) return options.client;
-    let Redis: (typeof import('@upstash/redis'))['Redis'];
+    let Redis: typeof import('@upstash/redis')['Redis'];
     try {
       ({ Redis } = await import('@upstash/redis'));
     } catch (cause) {
@@ -107,7 +107,11 @@ export function createUpstashStore(options: UpstashStoreOptions = {}): ViewletSt
     async setIfAbsent(key, value, ttlMs) {
       // One request, run in order: GET sees our value if SET won, else the holder's (or null if it just expired).
       const [set, current] = await call<unknown[]>('SET NX', (c) =>
-        c.pipeline().set(k(key), value, { px: ttlOf(ttlMs), nx: true }).get(k(key)).exec(),
+        c
+          .pipeline()
+          .set(k(key), value, { px: ttlOf(ttlMs), nx: true })
+          .get(k(key))
+          .exec(),
       );
       return set === 'OK' ? true : typeof current === 'string' ? current : null;
     },

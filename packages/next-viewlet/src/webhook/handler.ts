@@ -85,7 +85,8 @@ export interface RevalidationHandlerOptions {
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   const result = value ?? fallback;
-  if (!Number.isSafeInteger(result) || result < 1) throw new RangeError(`createRevalidationHandler: ${name} must be a positive integer, got ${value}.`);
+  if (!Number.isSafeInteger(result) || result < 1)
+    throw new RangeError(`createRevalidationHandler: ${name} must be a positive integer, got ${value}.`);
   return result;
 }
 
@@ -119,7 +120,9 @@ export function createRevalidationHandler(options: RevalidationHandlerOptions): 
   const replayTtl = positiveInteger('replayTtlSeconds', options.replayTtlSeconds, 600);
   if (replayTtl < 2 * tolerance) {
     // A message is acceptable for 2 × tolerance seconds; a shorter record would let it be replayed.
-    throw new RangeError(`createRevalidationHandler: replayTtlSeconds (${replayTtl}) must be at least 2 × toleranceSeconds (${2 * tolerance}).`);
+    throw new RangeError(
+      `createRevalidationHandler: replayTtlSeconds (${replayTtl}) must be at least 2 × toleranceSeconds (${2 * tolerance}).`,
+    );
   }
   const now = options.now ?? Date.now;
   const invalidate = options.invalidate ?? nextInvalidate;
@@ -163,7 +166,10 @@ export function createRevalidationHandler(options: RevalidationHandlerOptions): 
           warnedDisabled = true;
           console.warn('[next-viewlet] the revalidation webhook has no secret configured; every request is refused with 503.');
         }
-        return reject('E_WEBHOOK_DISABLED', 'the revalidation webhook has no secret configured; every request is refused until one is set.');
+        return reject(
+          'E_WEBHOOK_DISABLED',
+          'the revalidation webhook has no secret configured; every request is refused until one is set.',
+        );
       }
       const decision = limiter?.(client, now());
       if (decision && !decision.allowed) {
@@ -171,7 +177,8 @@ export function createRevalidationHandler(options: RevalidationHandlerOptions): 
           'retry-after': String(decision.retryAfterSeconds),
         });
       }
-      if (request.method !== 'POST') return reject('E_WEBHOOK_METHOD', `method ${request.method} is not allowed; use POST.`, { allow: 'POST' });
+      if (request.method !== 'POST')
+        return reject('E_WEBHOOK_METHOD', `method ${request.method} is not allowed; use POST.`, { allow: 'POST' });
       if (!isJson(request.headers.get('content-type'))) {
         return reject('E_WEBHOOK_CONTENT_TYPE', 'content-type must be application/json.');
       }

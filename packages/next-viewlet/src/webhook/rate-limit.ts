@@ -24,7 +24,11 @@ export function createRateLimiter(options: RateLimitOptions = {}): (client: stri
   const limit = options.limit ?? 60;
   const windowMs = options.windowMs ?? 60_000;
   const maxClients = options.maxClients ?? 10_000;
-  for (const [name, value] of [['limit', limit], ['windowMs', windowMs], ['maxClients', maxClients]] as const) {
+  for (const [name, value] of [
+    ['limit', limit],
+    ['windowMs', windowMs],
+    ['maxClients', maxClients],
+  ] as const) {
     if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`rateLimit.${name} must be a positive integer, got ${value}.`);
   }
   const windows = new LRUCache<string, { count: number; resetAt: number }>({ max: maxClients });

@@ -20,10 +20,7 @@ export async function readBody(request: Request, { maxBytes, timeoutMs }: ReadBo
   const reader = request.body.getReader();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ViewletError('E_WEBHOOK_TIMEOUT', `the body did not arrive within ${timeoutMs} ms.`)),
-      timeoutMs,
-    );
+    timer = setTimeout(() => reject(new ViewletError('E_WEBHOOK_TIMEOUT', `the body did not arrive within ${timeoutMs} ms.`)), timeoutMs);
   });
   const chunks: Uint8Array[] = [];
   let total = 0;

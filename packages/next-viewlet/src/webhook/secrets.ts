@@ -34,14 +34,14 @@ export function parseSecret(secret: unknown, where = 'secret'): Buffer {
   const encoded = text.slice(PREFIX.length);
   const bare = encoded.replace(/=+$/, '');
   if (!BASE64.test(encoded) || bare.length % 4 === 1) {
-    throw new ViewletError('E_WEBHOOK_SECRET', `${where}: the part after "${PREFIX}" must be standard base64 (A-Z a-z 0-9 + /); ${HOW_TO}.`);
+    throw new ViewletError(
+      'E_WEBHOOK_SECRET',
+      `${where}: the part after "${PREFIX}" must be standard base64 (A-Z a-z 0-9 + /); ${HOW_TO}.`,
+    );
   }
   const key = Buffer.from(encoded, 'base64');
   if (key.length < MIN_SECRET_BYTES) {
-    throw new ViewletError(
-      'E_WEBHOOK_SECRET',
-      `${where} holds ${key.length} bytes; at least ${MIN_SECRET_BYTES} are required; ${HOW_TO}.`,
-    );
+    throw new ViewletError('E_WEBHOOK_SECRET', `${where} holds ${key.length} bytes; at least ${MIN_SECRET_BYTES} are required; ${HOW_TO}.`);
   }
   return key;
 }

@@ -54,8 +54,11 @@ export class WebhookResponseError extends ViewletError {
 function isResult(value: unknown): value is RevalidationResult {
   const v = value as RevalidationResult;
   return (
-    typeof v === 'object' && v !== null && typeof v.revalidated === 'number' &&
-    (v.mode === 'soft' || v.mode === 'hard') && Array.isArray(v.tags)
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.revalidated === 'number' &&
+    (v.mode === 'soft' || v.mode === 'hard') &&
+    Array.isArray(v.tags)
   );
 }
 

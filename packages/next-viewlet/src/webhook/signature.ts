@@ -59,7 +59,10 @@ export function signWebhook(options: SignWebhookOptions): WebhookHeaders {
   }
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   if (!Number.isSafeInteger(timestamp) || !TIMESTAMP_PATTERN.test(String(timestamp))) {
-    throw new ViewletError('E_WEBHOOK_HEADERS', `webhook timestamp must be whole seconds since the epoch (at most 10 digits), got ${timestamp}.`);
+    throw new ViewletError(
+      'E_WEBHOOK_HEADERS',
+      `webhook timestamp must be whole seconds since the epoch (at most 10 digits), got ${timestamp}.`,
+    );
   }
   const signature = keys.map((key) => `v1,${signedBytes(key, id, timestamp, options.body).toString('base64')}`).join(' ');
   return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature };

@@ -60,7 +60,10 @@ export function describeCacheHandler(target: HandlerTarget): void {
       const h = one();
       expect(await h.get('k', [])).toBeUndefined();
       const timestamp = Date.now() - 10;
-      await h.set('k', Promise.resolve(makeEntry({ value: '<p>ünïcode</p>', tags: ['a', 'b'], timestamp, revalidate: 60, expire: 600, stale: 5 })));
+      await h.set(
+        'k',
+        Promise.resolve(makeEntry({ value: '<p>ünïcode</p>', tags: ['a', 'b'], timestamp, revalidate: 60, expire: 600, stale: 5 })),
+      );
       const first = await h.get('k', []);
       expect(first).toMatchObject({ tags: ['a', 'b'], revalidate: 60, expire: 600, stale: 5 });
       expect(Math.abs(first!.timestamp - timestamp)).toBeLessThanOrEqual(5);

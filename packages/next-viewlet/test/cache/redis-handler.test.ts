@@ -10,7 +10,11 @@ import { describeCacheHandler } from './handler-suite.ts';
 
 const redis = useRedisServer();
 
-describeCacheHandler({ name: 'redis', shared: true, create: (prefix) => createRedisStore({ url: redis.server.url, prefix, timeoutMs: 500 }) });
+describeCacheHandler({
+  name: 'redis',
+  shared: true,
+  create: (prefix) => createRedisStore({ url: redis.server.url, prefix, timeoutMs: 500 }),
+});
 
 describe('cache handler on redis: stampede lock', () => {
   failOnUnhandledRejections();

@@ -1,6 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createStoreClock } from '../../src/cache/store-clock.ts';
-import { createTagSystem, mergeTagRecord, parseTagRecord, tagFreshness, unionTagRecords, type TagRecord } from '../../src/cache/tag-system.ts';
+import {
+  createTagSystem,
+  mergeTagRecord,
+  parseTagRecord,
+  tagFreshness,
+  unionTagRecords,
+  type TagRecord,
+} from '../../src/cache/tag-system.ts';
 import { createMemoryStore } from '../../src/stores/memory-store.ts';
 import { chaosStore } from '../support/chaos-store.ts';
 import { sleep } from '../support/unhandled-rejections.ts';

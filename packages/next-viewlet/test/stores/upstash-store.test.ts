@@ -73,7 +73,8 @@ describe('upstash store', () => {
 
   it('needs a URL and a token, and says which one is missing', () => {
     const saved = { ...process.env };
-    for (const name of ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'KV_REST_API_URL', 'KV_REST_API_TOKEN']) delete process.env[name];
+    for (const name of ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'KV_REST_API_URL', 'KV_REST_API_TOKEN'])
+      delete process.env[name];
     try {
       expect(() => createUpstashStore({ url: 'https://x.upstash.io' })).toThrow(/E_STORE_CONFIG.*needs a token/);
       expect(() => createUpstashStore({ token: 'secret-token' })).toThrow(/needs a URL/);

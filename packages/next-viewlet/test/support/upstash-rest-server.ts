@@ -71,13 +71,19 @@ export async function startUpstashRestServer(redisUrl: string, token = randomByt
       if (!Array.isArray(body)) return send(400, { error: 'ERR a pipeline is a JSON array of commands' });
       if (path === '/pipeline') {
         const settled = await Promise.allSettled(body.map(run));
-        return send(200, settled.map((r) => (r.status === 'fulfilled' ? { result: encode(r.value, base64) } : fail(r.reason))));
+        return send(
+          200,
+          settled.map((r) => (r.status === 'fulfilled' ? { result: encode(r.value, base64) } : fail(r.reason))),
+        );
       }
       if (path === '/multi-exec') {
         const multi = redis.multi();
         for (const command of body) multi.addCommand(toArgs(command));
         const replies = (await multi.exec()) as unknown as Reply[];
-        return send(200, replies.map((r) => (r instanceof Error ? fail(r) : { result: encode(r, base64) })));
+        return send(
+          200,
+          replies.map((r) => (r instanceof Error ? fail(r) : { result: encode(r, base64) })),
+        );
       }
       return send(404, { error: `ERR unknown path ${path}` });
     } catch (error) {

@@ -104,7 +104,9 @@ describe('next-viewlet revalidate', () => {
   });
 
   it('a malformed secret in the variable → exit 2, not quoted', async () => {
-    const { code, stderr } = await run(['revalidate', '--url', 'https://x.test/h', '--tag', 'a'], { VIEWLET_WEBHOOK_SECRET: 'hunter2-hunter2' });
+    const { code, stderr } = await run(['revalidate', '--url', 'https://x.test/h', '--tag', 'a'], {
+      VIEWLET_WEBHOOK_SECRET: 'hunter2-hunter2',
+    });
     expect(code).toBe(2);
     expect(stderr).toContain('E_WEBHOOK_SECRET');
     expect(stderr).not.toContain('hunter2');

@@ -19,7 +19,11 @@ describe('configuration', () => {
     ['an empty env var', ['']],
   ])('with secrets %s, every request is refused with 503 (fail closed)', async (_label, secrets) => {
     const ctx = setup({ secrets });
-    for (const request of [signedRequest(), signedRequest({ secret: OTHER_SECRET }), new Request('https://shop.test/hook', { method: 'POST' })]) {
+    for (const request of [
+      signedRequest(),
+      signedRequest({ secret: OTHER_SECRET }),
+      new Request('https://shop.test/hook', { method: 'POST' }),
+    ]) {
       await expectRefused(ctx, await ctx.handler(request), 503, 'E_WEBHOOK_DISABLED');
     }
   });
@@ -203,7 +207,12 @@ describe('malformed signatures', () => {
     ['only wrong v1 entries', () => [wrong, wrong].join(' ')],
   ])('%s → 401 E_WEBHOOK_SIGNATURE', async (_label, signature) => {
     const ctx = setup();
-    await expectRefused(ctx, await ctx.handler(signedRequest({ headers: { 'webhook-signature': signature() } })), 401, 'E_WEBHOOK_SIGNATURE');
+    await expectRefused(
+      ctx,
+      await ctx.handler(signedRequest({ headers: { 'webhook-signature': signature() } })),
+      401,
+      'E_WEBHOOK_SIGNATURE',
+    );
   });
 
   it('one valid among five (other versions ignored) passes', async () => {

@@ -73,7 +73,10 @@ describe('refused payloads (400, nothing invalidated, no replay record)', () => 
     ['an empty tag list', { tags: [] }],
     ['an empty viewlet list', { viewlets: [] }],
     ['65 tags', { tags: Array.from({ length: 65 }, (_, i) => `t:${i}`) }],
-    ['more than 64 tags together with viewlets', { tags: Array.from({ length: 64 }, (_, i) => `t:${i}`), viewlets: [{ name: 'wh-banner' }] }],
+    [
+      'more than 64 tags together with viewlets',
+      { tags: Array.from({ length: 64 }, (_, i) => `t:${i}`), viewlets: [{ name: 'wh-banner' }] },
+    ],
     ['a tag that is not a string', { tags: [42] }],
     ['an empty tag', { tags: [''] }],
     ['a tag of 257 characters', { tags: ['x'.repeat(257)] }],
@@ -116,7 +119,7 @@ describe('refused payloads (400, nothing invalidated, no replay record)', () => 
   it.each([
     ['args its schema refuses', [3]],
     ['too many args for its tuple', ['3', 1, 'extra']],
-    ['a non-finite number', ['3', 1e999]],
+    ['a non-finite number', ['3', Number.POSITIVE_INFINITY]],
   ])('a viewlet with %s → E_INVALID_ARGS', async (_label, args) => {
     const ctx = setup();
     // 1e999 does not survive JSON.stringify; write the body by hand.

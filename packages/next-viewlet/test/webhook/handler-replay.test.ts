@@ -100,7 +100,11 @@ describe('replay store failures (fail closed)', () => {
     expect(error.message).not.toContain('ECONNREFUSED');
     expect(ctx.invalidate).not.toHaveBeenCalled();
     expect(store.calls).toBeGreaterThan(0);
-    expect(ctx.events[0]).toMatchObject({ type: 'rejected', status: 503, cause: expect.objectContaining({ message: 'ECONNREFUSED 127.0.0.1:6379' }) });
+    expect(ctx.events[0]).toMatchObject({
+      type: 'rejected',
+      status: 503,
+      cause: expect.objectContaining({ message: 'ECONNREFUSED 127.0.0.1:6379' }),
+    });
   });
 
   it('a hanging store → 503 within storeTimeoutMs', async () => {

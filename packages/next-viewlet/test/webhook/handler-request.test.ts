@@ -39,7 +39,10 @@ describe('method and content type', () => {
 
   it('no content type → 415', async () => {
     const ctx = setup();
-    const request = signedRequest({ sendBody: new TextEncoder().encode(JSON.stringify({ tags: ['product:1'] })), headers: { 'content-type': null } });
+    const request = signedRequest({
+      sendBody: new TextEncoder().encode(JSON.stringify({ tags: ['product:1'] })),
+      headers: { 'content-type': null },
+    });
     expect(request.headers.get('content-type')).toBeNull();
     await expectRefused(ctx, await ctx.handler(request), 415, 'E_WEBHOOK_CONTENT_TYPE');
   });
@@ -170,7 +173,11 @@ describe('rate limit', () => {
     expect((await custom.handler(realIp('a', 'msg_2'))).status).toBe(429);
     expect((await custom.handler(realIp('b', 'msg_3'))).status).toBe(200);
 
-    const throwing = setup({ clientIp: () => { throw new Error('boom'); } });
+    const throwing = setup({
+      clientIp: () => {
+        throw new Error('boom');
+      },
+    });
     expect((await throwing.handler(signedRequest())).status).toBe(200);
 
     const off = setup({ rateLimit: false });
@@ -201,7 +208,11 @@ describe('what responses and logs contain', () => {
       signedRequest({ body: 'x'.repeat(600) }),
       signedRequest({ payload: { tags: ['_N_T_/secret'] } }),
       signedRequest({ body: '{"tags": [' }),
-      new Request(`${URL_}?secret=${encodeURIComponent(SECRET)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+      new Request(`${URL_}?secret=${encodeURIComponent(SECRET)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      }),
     ];
     const texts: string[] = [];
     for (const request of requests) {
@@ -220,7 +231,11 @@ describe('what responses and logs contain', () => {
   });
 
   it('a throwing onEvent does not change the answer', async () => {
-    const { handler, invalidate } = setup({ onEvent: () => { throw new Error('logger down'); } });
+    const { handler, invalidate } = setup({
+      onEvent: () => {
+        throw new Error('logger down');
+      },
+    });
     expect((await handler(signedRequest())).status).toBe(200);
     expect(invalidate).toHaveBeenCalledTimes(1);
   });

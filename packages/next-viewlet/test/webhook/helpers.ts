@@ -73,7 +73,16 @@ export function faultyStore(fault: 'throw' | 'hang'): ViewletStore & { calls: nu
     if (fault === 'throw') throw new Error('ECONNREFUSED 127.0.0.1:6379');
     return new Promise<never>(() => {});
   };
-  const faulty = { ...store, calls: 0, getMany: broken, set: broken, setIfAbsent: broken, deleteIfEquals: broken, delete: broken, time: broken };
+  const faulty = {
+    ...store,
+    calls: 0,
+    getMany: broken,
+    set: broken,
+    setIfAbsent: broken,
+    deleteIfEquals: broken,
+    delete: broken,
+    time: broken,
+  };
   return faulty;
 }
 

@@ -87,7 +87,12 @@ describe('sendRevalidation ↔ createRevalidationHandler over HTTP', () => {
 
   it('a 200 that is not a revalidation result (wrong URL) throws', async () => {
     const error = await failure(
-      sendRevalidation({ url: 'https://shop.test/', secret: SECRET, tags: ['a'], fetch: async () => new Response('<html>', { status: 200 }) }),
+      sendRevalidation({
+        url: 'https://shop.test/',
+        secret: SECRET,
+        tags: ['a'],
+        fetch: async () => new Response('<html>', { status: 200 }),
+      }),
     );
     expect(error.status).toBe(200);
     expect(error.message).toContain('webhook route');
@@ -106,7 +111,9 @@ describe('transport-level bodies', () => {
         res.resume();
         resolve(res.statusCode ?? 0);
       });
-      req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? undefined : reject(error)));
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        error.code === 'ECONNRESET' || error.code === 'EPIPE' ? undefined : reject(error),
+      );
       void (async () => {
         for (const chunk of chunks) {
           if (req.destroyed) return;
@@ -122,14 +129,24 @@ describe('transport-level bodies', () => {
     const { url, invalidate } = await served({ maxBodyBytes: 1024 });
     const body = JSON.stringify({ tags: ['a'] }) + ' '.repeat(4000);
     const headers = { 'content-type': 'application/json', ...signWebhook({ secret: SECRET, body }) };
-    expect(await post(url, headers, Array.from({ length: 8 }, (_, i) => body.slice(i * 500, (i + 1) * 500)))).toBe(413);
+    expect(
+      await post(
+        url,
+        headers,
+        Array.from({ length: 8 }, (_, i) => body.slice(i * 500, (i + 1) * 500)),
+      ),
+    ).toBe(413);
     expect(invalidate).not.toHaveBeenCalled();
   });
 
   it('an honest Content-Length over the cap → 413', async () => {
     const { url, invalidate } = await served({ maxBodyBytes: 1024 });
     const body = JSON.stringify({ tags: ['a'] }) + ' '.repeat(2000);
-    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...signWebhook({ secret: SECRET, body }) };
+    const headers = {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      ...signWebhook({ secret: SECRET, body }),
+    };
     expect(await post(url, headers, [body])).toBe(413);
     expect(invalidate).not.toHaveBeenCalled();
   });

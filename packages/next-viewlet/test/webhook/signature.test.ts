@@ -47,12 +47,12 @@ describe('Standard Webhooks test vector', () => {
 
   it('verifyWebhook refuses it today (too old) and with one byte changed', () => {
     expect(codeOf(() => verifyWebhook({ secrets: [SW.secret], headers, body: SW.body }))).toBe('E_WEBHOOK_TIMESTAMP');
-    expect(
-      codeOf(() => verifyWebhook({ secrets: [SW.secret], headers, body: SW.body.replace('4', '5'), now: SW.timestamp * 1000 })),
-    ).toBe('E_WEBHOOK_SIGNATURE');
+    expect(codeOf(() => verifyWebhook({ secrets: [SW.secret], headers, body: SW.body.replace('4', '5'), now: SW.timestamp * 1000 }))).toBe(
+      'E_WEBHOOK_SIGNATURE',
+    );
   });
 
-  it('passes the handler\'s verification (the body then fails the payload schema: 400, not 401)', async () => {
+  it("passes the handler's verification (the body then fails the payload schema: 400, not 401)", async () => {
     const { handler, invalidate, store } = setup({ secrets: [SW.secret], now: () => SW.timestamp * 1000 });
     const response = await handler(
       new Request('https://shop.test/hook', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: SW.body }),
