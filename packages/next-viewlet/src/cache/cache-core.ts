@@ -18,10 +18,11 @@
  *   dead store and probes it again after a cool-down.
  */
 import { LRUCache } from 'lru-cache';
-import { debugLog, warnOnce } from '../stores/log.ts';
+import { debugLog, warnOnce } from '../util/log.ts';
 import type { ViewletStore } from '../stores/types.ts';
 import { countStat } from './cache-stats.ts';
-import { decodeEntry, encodeEntry, readStream, streamOf, type StoredEntry } from './entry-codec.ts';
+import { decodeEntry, encodeEntry, streamOf, type StoredEntry } from './entry-codec.ts';
+import { readBytes } from '../util/read-bytes.ts';
 import { guardStore, type GuardedStore } from './guarded-store.ts';
 import { createSingleFlight } from './single-flight.ts';
 import { createFillLock } from './fill-lock.ts';
@@ -194,7 +195,7 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
       });
       return;
     }
-    const read = await readStream(entry.value, maxEntryBytes);
+    const read = await readBytes(entry.value, { maxBytes: maxEntryBytes });
     if (!read.ok) {
       countStat(name, 'skip');
       if (read.reason === 'too-large') {

@@ -50,36 +50,6 @@ export function decodeEntry(text: string): StoredEntry | undefined {
   return { meta, bytes: new Uint8Array(Buffer.from(value, 'base64')) };
 }
 
-export type ReadResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: 'too-large' | 'failed'; error?: unknown };
-
-/** Reads a whole stream, giving up (and cancelling it) past `maxBytes`. Never throws. */
-export async function readStream(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<ReadResult> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        reader.cancel().catch(() => {});
-        return { ok: false, reason: 'too-large' };
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    return { ok: false, reason: 'failed', error };
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return { ok: true, bytes };
-}
-
 /**
  * A new one-chunk stream over `bytes` (every read gets its own stream). The chunk is
  * the stored bytes themselves, not a copy, as in Next's built-in handler: its

@@ -7,7 +7,7 @@
  * means "render yourself".
  */
 import { randomUUID } from 'node:crypto';
-import { debugLog } from '../stores/log.ts';
+import { debugLog } from '../util/log.ts';
 import type { ViewletStore } from '../stores/types.ts';
 
 export interface FillLockOptions {

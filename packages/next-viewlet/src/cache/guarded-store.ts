@@ -4,8 +4,9 @@
  * cache turns a rejection into a miss (or into using its first tier).
  */
 import { ViewletError } from '../core/errors.ts';
-import { clearWarning, debugLog, warnOnce } from '../stores/log.ts';
-import { withTimeout } from '../stores/store-call.ts';
+import { clearWarning, debugLog, defaultLog, warnOnce } from '../util/log.ts';
+import { storeTimeout } from '../stores/store-call.ts';
+import { withTimeout } from '../util/with-timeout.ts';
 import type { ViewletStore } from '../stores/types.ts';
 import { countStat } from './cache-stats.ts';
 import { createCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
@@ -35,7 +36,7 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
           `cache store "${name}" is failing; rendering without it and retrying in ${options.cooldownMs ?? 5000} ms.`,
         );
       } else if (state === 'closed' && clearWarning(`breaker:${name}`)) {
-        console.warn(`[next-viewlet] cache store "${name}" is back.`);
+        defaultLog.warn(`cache store "${name}" is back.`);
       }
     },
   });
@@ -48,7 +49,9 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
         throw new ViewletError('E_STORE_UNAVAILABLE', `cache store "${name}" is unavailable (circuit open after repeated failures).`);
       }
       try {
-        const result = await withTimeout(fn.apply(store, args), timeoutMs, `cache store "${name}": ${method}`);
+        const result = await withTimeout(fn.apply(store, args), timeoutMs, () =>
+          storeTimeout(`cache store "${name}": ${method}`, timeoutMs),
+        );
         breaker.success();
         return result;
       } catch (error) {

@@ -16,7 +16,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import { debugLog, warnOnce } from '../stores/log.ts';
+import { debugLog, warnOnce } from '../util/log.ts';
 import type { ViewletStore } from '../stores/types.ts';
 import { createSingleFlight } from './single-flight.ts';
 import type { StoreClock } from './store-clock.ts';

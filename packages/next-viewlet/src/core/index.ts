@@ -4,6 +4,7 @@ export { canonicalArgs, argsKey, shortHash, type CanonicalValue } from './canoni
 export { assertValidTag, viewletTag, viewletArgsTag, collectTags, MAX_TAGS, MAX_TAG_LENGTH } from './tags.ts';
 export {
   normalizePath,
+  VIEWLET_PATH_HEADER,
   varyNeeds,
   type BuiltinVary,
   type CustomVary,
@@ -32,6 +33,4 @@ export {
   type AnyViewlet,
 } from './define.ts';
 export { getViewlet, findViewlet, listViewlets, clearRegistry } from './registry.ts';
-export { contextFor } from './context.ts';
-export { varyFromRequest, type VariantOverride } from './resolve-vary.ts';
-export { VIEWLET_PATH_HEADER } from './constants.ts';
+export { varyFromRequest, type VariantOverride } from './vary-from-request.ts';

@@ -4,7 +4,7 @@
  * before any render, with one message for unknown and non-island names.
  */
 import type { CanonicalValue } from './canonical-args.ts';
-import type { AnyViewlet } from './define.ts';
+import type { AnyViewlet } from './types.ts';
 import { ViewletError } from './errors.ts';
 import { findViewlet } from './registry.ts';
 

@@ -5,7 +5,7 @@
  * live in the same layer, so they always meet in the same registry.
  */
 import { ViewletError } from './errors.ts';
-import type { AnyViewlet } from './define.ts';
+import type { AnyViewlet } from './types.ts';
 
 const map = new Map<string, AnyViewlet>();
 

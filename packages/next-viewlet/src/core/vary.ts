@@ -28,6 +28,9 @@ export interface VaryValues {
   custom?: string;
 }
 
+/** Request header the viewlet proxy sets to the request's path (always overwritten, never trusted from clients). */
+export const VIEWLET_PATH_HEADER = 'x-viewlet-path';
+
 const BUILTIN: readonly BuiltinVary[] = ['sitewide', 'user', 'path', 'user+path', 'session'];
 
 export function assertVary(vary: unknown, viewletName: string): asserts vary is VaryStrategy {

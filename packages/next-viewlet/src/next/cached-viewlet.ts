@@ -6,8 +6,19 @@
 import { cacheLife, cacheTag } from 'next/cache';
 import type { CanonicalValue } from '../core/canonical-args.ts';
 import { getViewlet } from '../core/registry.ts';
+import type { AnyViewlet, ViewletContext } from '../core/types.ts';
 import type { VaryValues } from '../core/vary.ts';
-import { runViewlet } from './run-viewlet.ts';
+
+/** The context a render function receives: the name plus exactly the vary facts resolved for it. */
+export function contextFor(name: string, vary: VaryValues): ViewletContext {
+  return Object.freeze({ name, ...vary });
+}
+
+/** Runs what a viewlet caches: its render output, or in data mode its `load`. */
+export function runViewlet(definition: AnyViewlet, vary: VaryValues, args: readonly CanonicalValue[]): unknown {
+  const ctx = contextFor(definition.name, vary);
+  return definition.mode === 'data' ? definition.load!(ctx, ...args) : definition.render(ctx, ...args);
+}
 
 /** What the cached function returns: a failure is returned (not thrown) so it is logged once, by us. */
 export type CachedResult = { ok: true; value: unknown } | { ok: false; name: string; message: string; stack?: string };

@@ -10,13 +10,14 @@
 import { revalidateTag, updateTag } from 'next/cache';
 import { after } from 'next/server';
 import type { CanonicalValue } from '../core/canonical-args.ts';
-import { argsWhenNoneGiven, type AnyViewlet } from '../core/define.ts';
+import { argsWhenNoneGiven } from '../core/define.ts';
+import type { AnyViewlet } from '../core/types.ts';
 import { ViewletError } from '../core/errors.ts';
 import { cachingEnabled } from '../core/settings.ts';
 import { assertValidTag, viewletArgsTag, viewletTag } from '../core/tags.ts';
 import { cachedViewlet, unwrapCached } from './cached-viewlet.ts';
 import { reportViewletError } from './report-error.ts';
-import { resolveVary, type VariantOverride } from './request-vary.ts';
+import { resolveVary, type VariantOverride } from './resolve-vary.ts';
 
 /** A viewlet (all its entries, or one args combination when args are given) or a tag. */
 export type InvalidationTarget = AnyViewlet | string;

@@ -11,7 +11,7 @@
  * ```
  */
 import { NextResponse, type NextRequest } from 'next/server';
-import { VIEWLET_PATH_HEADER } from '../core/constants.ts';
+import { VIEWLET_PATH_HEADER } from '../core/vary.ts';
 
 export { VIEWLET_PATH_HEADER };
 

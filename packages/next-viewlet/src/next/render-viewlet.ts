@@ -5,12 +5,10 @@
  */
 import { connection } from 'next/server';
 import type { CanonicalValue } from '../core/canonical-args.ts';
-import { contextFor } from '../core/context.ts';
-import type { AnyViewlet } from '../core/define.ts';
+import type { AnyViewlet } from '../core/types.ts';
 import { cachingEnabled } from '../core/settings.ts';
-import { cachedViewlet, unwrapCached } from './cached-viewlet.ts';
-import { resolveVary } from './request-vary.ts';
-import { runViewlet } from './run-viewlet.ts';
+import { cachedViewlet, contextFor, runViewlet, unwrapCached } from './cached-viewlet.ts';
+import { resolveVary } from './resolve-vary.ts';
 
 export async function renderViewlet(definition: AnyViewlet, args: CanonicalValue[]): Promise<unknown> {
   const vary = await resolveVary(definition, args);

@@ -1,11 +1,12 @@
 import { getSettings } from '../core/settings.ts';
+import { defaultLog } from '../util/log.ts';
 
 /** Logs a viewlet failure once, as one line naming the viewlet, then calls the `onError` hook. */
 export function reportViewletError(name: string, error: unknown): void {
   const settings = getSettings();
   if (settings.logErrors !== false) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    console.error(`[next-viewlet] viewlet "${name}" failed, showing its fallback: ${message}`);
+    defaultLog.error(`viewlet "${name}" failed, showing its fallback: ${message}`);
   }
   try {
     settings.onError?.(error, name);

@@ -4,7 +4,7 @@
  * `island: true` can be loaded; args pass the viewlet's schema on the server.
  */
 import type { ReactNode } from 'react';
-import type { ViewletDefinition } from '../core/define.ts';
+import type { ViewletDefinition } from '../core/types.ts';
 import { ViewletError } from '../core/errors.ts';
 import { IslandClient } from './island-client.tsx';
 

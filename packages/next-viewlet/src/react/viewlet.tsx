@@ -5,7 +5,7 @@
  */
 import { unstable_rethrow } from 'next/navigation';
 import { Suspense, type ReactNode } from 'react';
-import type { ViewletDefinition } from '../core/define.ts';
+import type { ViewletDefinition } from '../core/types.ts';
 import { renderViewlet } from '../next/render-viewlet.ts';
 import { reportViewletError } from '../next/report-error.ts';
 import { ViewletBoundary } from './viewlet-boundary.tsx';

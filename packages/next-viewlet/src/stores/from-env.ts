@@ -9,7 +9,7 @@
  * that names the variable to fix and never its value.
  */
 import { ViewletError } from '../core/errors.ts';
-import { debugLog } from './log.ts';
+import { debugLog } from '../util/log.ts';
 import { createMemoryStore, type MemoryStoreOptions } from './memory-store.ts';
 import { assertRedisUrl, createRedisStore, type RedisStoreOptions } from './redis-store.ts';
 import { assertPrefix, assertTimeout, DEFAULT_PREFIX } from './store-call.ts';

@@ -6,9 +6,10 @@
  * and every call fails after `timeoutMs` instead of waiting.
  */
 import { ViewletError } from '../core/errors.ts';
-import { debugLog, clearWarning, warnOnce } from './log.ts';
+import { clearWarning, debugLog, defaultLog, warnOnce } from '../util/log.ts';
 import { COMPARE_AND_DELETE, isNoScriptError } from './scripts.ts';
-import { assertPrefix, assertTimeout, DEFAULT_PREFIX, storeFailure, ttlOf, withTimeout, type RemoteStoreOptions } from './store-call.ts';
+import { assertPrefix, assertTimeout, DEFAULT_PREFIX, storeFailure, storeTimeout, ttlOf, type RemoteStoreOptions } from './store-call.ts';
+import { withTimeout } from '../util/with-timeout.ts';
 import type { ViewletStore } from './types.ts';
 
 /** The part of a node-redis (v5/v6) client this store uses; `createClient()` returns one. */
@@ -53,7 +54,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ViewletStore 
     warnOnce('redis-connection', `redis store: connection error (${detail}); reconnecting in the background.`);
   };
   const onReady = () => {
-    if (clearWarning('redis-connection')) console.warn('[next-viewlet] redis store: connected again.');
+    if (clearWarning('redis-connection')) defaultLog.warn('redis store: connected again.');
   };
 
   async function open(): Promise<NodeRedisClient> {
@@ -92,7 +93,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): ViewletStore 
       return (await client.sendCommand(args, { timeout: timeoutMs })) as T;
     })();
     try {
-      return await withTimeout(work, timeoutMs, `redis store: ${op}`);
+      return await withTimeout(work, timeoutMs, () => storeTimeout(`redis store: ${op}`, timeoutMs));
     } catch (error) {
       throw storeFailure('redis', op, error);
     }
@@ -144,7 +145,8 @@ export function createRedisStore(options: RedisStoreOptions = {}): ViewletStore 
       closed = true;
       const client = await clientPromise?.catch(() => undefined);
       if (!client || !ownsClient) return;
-      if (client.isReady) await withTimeout(client.close(), timeoutMs, 'redis store: close').catch(() => client.destroy());
+      if (client.isReady)
+        await withTimeout(client.close(), timeoutMs, () => storeTimeout('redis store: close', timeoutMs)).catch(() => client.destroy());
       else if (client.isOpen) client.destroy();
     },
   };

@@ -36,19 +36,9 @@ export function assertTimeout(ms: number, where = 'timeoutMs'): number {
   return ms;
 }
 
-/**
- * Resolves or rejects like `work`, but rejects with `E_STORE_TIMEOUT` after `ms`.
- * A late rejection of `work` is observed by `Promise.race`, so it never becomes unhandled.
- */
-export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(new ViewletError('E_STORE_TIMEOUT', `${what} took longer than ${ms} ms; check the store's health or raise timeoutMs.`));
-    }, ms);
-    timer.unref?.();
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+/** The error of a store call that missed its deadline. */
+export function storeTimeout(what: string, ms: number): ViewletError {
+  return new ViewletError('E_STORE_TIMEOUT', `${what} took longer than ${ms} ms; check the store's health or raise timeoutMs.`);
 }
 
 /** Wraps a client error as `E_STORE_FAILED` (timeouts and `ViewletError`s pass through unchanged). */

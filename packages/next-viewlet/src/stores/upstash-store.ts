@@ -7,9 +7,10 @@
  * the whole command, values included, in its error messages).
  */
 import { ViewletError } from '../core/errors.ts';
-import { warnOnce } from './log.ts';
+import { warnOnce } from '../util/log.ts';
 import { COMPARE_AND_DELETE, isNoScriptError } from './scripts.ts';
-import { assertPrefix, assertTimeout, DEFAULT_PREFIX, storeFailure, ttlOf, withTimeout, type RemoteStoreOptions } from './store-call.ts';
+import { assertPrefix, assertTimeout, DEFAULT_PREFIX, storeFailure, storeTimeout, ttlOf, type RemoteStoreOptions } from './store-call.ts';
+import { withTimeout } from '../util/with-timeout.ts';
 import type { ViewletStore } from './types.ts';
 
 /** The part of an `@upstash/redis` client this store uses; `new Redis(...)` is one. */
@@ -85,7 +86,7 @@ export function createUpstashStore(options: UpstashStoreOptions = {}): ViewletSt
     if (closed) throw new ViewletError('E_STORE_CLOSED', 'upstash store: used after close(); create a new store.');
     const work = (async () => run(await (clientPromise ??= open())))();
     try {
-      return (await withTimeout(work, timeoutMs, `upstash store: ${op}`)) as T;
+      return (await withTimeout(work, timeoutMs, () => storeTimeout(`upstash store: ${op}`, timeoutMs))) as T;
     } catch (error) {
       throw storeFailure('upstash', op, redact(error));
     }

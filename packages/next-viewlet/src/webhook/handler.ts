@@ -14,6 +14,7 @@
  * removed again so a retry is not answered "duplicate".
  */
 import { isViewletError, type ViewletErrorCode } from '../core/errors.ts';
+import { defaultLog } from '../util/log.ts';
 import type { ViewletStore } from '../stores/types.ts';
 import { resolvePayload, type RevalidationMode } from './payload.ts';
 import { createRateLimiter, defaultClientIp, type RateLimitOptions } from './rate-limit.ts';
@@ -164,7 +165,7 @@ export function createRevalidationHandler(options: RevalidationHandlerOptions): 
       if (keys.length === 0) {
         if (!warnedDisabled) {
           warnedDisabled = true;
-          console.warn('[next-viewlet] the revalidation webhook has no secret configured; every request is refused with 503.');
+          defaultLog.warn('the revalidation webhook has no secret configured; every request is refused with 503.');
         }
         return reject(
           'E_WEBHOOK_DISABLED',

@@ -4,6 +4,7 @@
  * An honest Content-Length above the cap is refused before reading anything.
  */
 import { ViewletError } from '../core/errors.ts';
+import { readBytes } from '../util/read-bytes.ts';
 
 export interface ReadBodyOptions {
   maxBytes: number;
@@ -16,35 +17,9 @@ export async function readBody(request: Request, { maxBytes, timeoutMs }: ReadBo
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw tooLarge();
   if (request.body === null) return new Uint8Array(0);
   if (request.bodyUsed) throw new ViewletError('E_WEBHOOK_PAYLOAD', 'the body was already read by something else.');
-
-  const reader = request.body.getReader();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ViewletError('E_WEBHOOK_TIMEOUT', `the body did not arrive within ${timeoutMs} ms.`)), timeoutMs);
-  });
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await Promise.race([reader.read(), deadline]);
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) throw tooLarge();
-      chunks.push(value);
-    }
-  } catch (error) {
-    // Do not wait for a stalled source to acknowledge the cancel.
-    reader.cancel().catch(() => {});
-    if (error instanceof ViewletError) throw error;
-    throw new ViewletError('E_WEBHOOK_PAYLOAD', 'the body could not be read (the client went away?).', { cause: error });
-  } finally {
-    clearTimeout(timer);
-  }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  const read = await readBytes(request.body, { maxBytes, timeoutMs });
+  if (read.ok) return read.bytes;
+  if (read.reason === 'too-large') throw tooLarge();
+  if (read.reason === 'timeout') throw new ViewletError('E_WEBHOOK_TIMEOUT', `the body did not arrive within ${timeoutMs} ms.`);
+  throw new ViewletError('E_WEBHOOK_PAYLOAD', 'the body could not be read (the client went away?).', { cause: read.error });
 }

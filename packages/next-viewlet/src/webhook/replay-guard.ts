@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { ViewletError } from '../core/errors.ts';
 import type { ViewletStore } from '../stores/types.ts';
+import { withTimeout } from '../util/with-timeout.ts';
 
 export interface ReplayGuardOptions {
   store: () => ViewletStore | Promise<ViewletStore>;
@@ -29,18 +30,6 @@ export function bodyHash(body: Uint8Array): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
   const unavailable = (cause: unknown) =>
     new ViewletError(
@@ -59,7 +48,7 @@ export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
         for (let attempt = 0; attempt < 2 && existing === null; attempt++) {
           const write = Promise.resolve().then(async () => (await options.store()).setIfAbsent(key, hash, options.ttlMs));
           try {
-            existing = await withTimeout(write, options.timeoutMs);
+            existing = await withTimeout(write, options.timeoutMs, () => new Error(`no answer within ${options.timeoutMs} ms`));
           } catch (error) {
             // Given up on, the write may still land. A record we created for a
             // refused message would answer the retry "duplicate" with nothing
@@ -78,7 +67,7 @@ export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
     async release(id, body) {
       try {
         const work = Promise.resolve().then(async () => (await options.store()).deleteIfEquals(options.prefix + id, bodyHash(body)));
-        await withTimeout(work, options.timeoutMs);
+        await withTimeout(work, options.timeoutMs, () => new Error(`no answer within ${options.timeoutMs} ms`));
       } catch {
         // The record expires on its own; until then a retry with this id answers "duplicate".
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEntry, encodeEntry, readStream, streamOf } from '../../src/cache/entry-codec.ts';
+import { decodeEntry, encodeEntry, streamOf } from '../../src/cache/entry-codec.ts';
+import { readBytes } from '../../src/util/read-bytes.ts';
 import { bytesStream, failingStream } from '../support/cache-entries.ts';
 
 describe('entry codec', () => {
@@ -19,16 +20,16 @@ describe('entry codec', () => {
   });
 
   it('reads a stream whole, refuses past the limit, and reports a failed stream', async () => {
-    expect(await readStream(bytesStream(new Uint8Array(10)), 10)).toEqual({ ok: true, bytes: new Uint8Array(10) });
-    expect(await readStream(bytesStream(new Uint8Array(11)), 10)).toMatchObject({ ok: false, reason: 'too-large' });
-    expect(await readStream(failingStream(), 1000)).toMatchObject({ ok: false, reason: 'failed' });
+    expect(await readBytes(bytesStream(new Uint8Array(10)), { maxBytes: 10 })).toEqual({ ok: true, bytes: new Uint8Array(10) });
+    expect(await readBytes(bytesStream(new Uint8Array(11)), { maxBytes: 10 })).toMatchObject({ ok: false, reason: 'too-large' });
+    expect(await readBytes(failingStream(), { maxBytes: 1000 })).toMatchObject({ ok: false, reason: 'failed' });
   });
 
   it('reads into bytes of its own', async () => {
     const bytes = new Uint8Array([1, 2, 3]);
-    const first = await readStream(streamOf(bytes), 10);
+    const first = await readBytes(streamOf(bytes), { maxBytes: 10 });
     if (first.ok) first.bytes[0] = 99;
-    expect(await readStream(streamOf(bytes), 10)).toEqual({ ok: true, bytes: new Uint8Array([1, 2, 3]) });
+    expect(await readBytes(streamOf(bytes), { maxBytes: 10 })).toEqual({ ok: true, bytes: new Uint8Array([1, 2, 3]) });
   });
 
   it('serves the stored bytes in a new stream per read, without copying them (the hot path of a hit)', async () => {

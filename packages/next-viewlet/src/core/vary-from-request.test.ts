@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VIEWLET_PATH_HEADER } from './constants.ts';
+import { VIEWLET_PATH_HEADER } from './vary.ts';
 import { viewlet } from './define.ts';
 import { clearRegistry } from './registry.ts';
-import { varyFromRequest } from './resolve-vary.ts';
+import { varyFromRequest } from './vary-from-request.ts';
 import type { RequestSnapshot } from './settings.ts';
 import { normalizePath } from './vary.ts';
 

@@ -4,8 +4,8 @@
  * is passed into the cached function as an argument.
  */
 import { cookies, headers } from 'next/headers';
-import type { AnyViewlet } from '../core/define.ts';
-import { varyFromRequest, type VariantOverride } from '../core/resolve-vary.ts';
+import type { AnyViewlet } from '../core/types.ts';
+import { varyFromRequest, type VariantOverride } from '../core/vary-from-request.ts';
 import { getSettings, type RequestSnapshot } from '../core/settings.ts';
 import type { VaryValues } from '../core/vary.ts';
 

@@ -2,11 +2,10 @@
  * Turns a request snapshot into a viewlet's vary facts. Pure: the Next layer
  * builds the snapshot from cookies() and headers() outside the cache scope.
  */
-import { VIEWLET_PATH_HEADER } from './constants.ts';
-import type { AnyViewlet } from './define.ts';
+import type { AnyViewlet } from './types.ts';
 import { ViewletError } from './errors.ts';
 import type { IdentityFn, IdentityOptions, RequestSnapshot } from './settings.ts';
-import { normalizePath, varyNeeds, type VaryValues } from './vary.ts';
+import { normalizePath, VIEWLET_PATH_HEADER, varyNeeds, type VaryValues } from './vary.ts';
 
 /** Overrides for resolving a variant other than the current request's (used by refresh). */
 export interface VariantOverride {
