@@ -3,6 +3,7 @@
  * hook. Kept on `globalThis` so every copy of this module (Next may load one
  * per layer) sees the same values.
  */
+import { cookieIdentity, type CookieIdentity } from './cookie-identity.ts';
 import { ViewletError } from './errors.ts';
 
 /** What the identity resolver may read of the incoming request. */
@@ -16,13 +17,24 @@ export interface RequestSnapshot {
 export type IdentityFn = (request: RequestSnapshot) => string | null | undefined | Promise<string | null | undefined>;
 
 export interface IdentityOptions {
-  /** Cookie holding the user id. Ignored when `user` is given. */
-  userCookie?: string;
-  /** Resolves the user id; `null` means anonymous (all anonymous visitors share one entry). */
+  /**
+   * Cookie holding the user id: `{ name, secrets }` for a signed cookie (issue
+   * it with `issueSignedCookie`; a missing, tampered or expired one is
+   * anonymous), or `{ name, trustUnsignedCookie: true }` for a value something
+   * in front of the app has verified. A bare name is refused. Ignored when
+   * `user` is given.
+   * @default undefined
+   */
+  userCookie?: CookieIdentity;
+  /**
+   * Resolves the user id from your auth; `null` means anonymous (all anonymous
+   * visitors share one entry).
+   * @default undefined
+   */
   user?: IdentityFn;
-  /** Cookie holding the session id. Ignored when `session` is given. */
-  sessionCookie?: string;
-  /** Resolves the session id; `null` means no session (one shared entry). */
+  /** Cookie holding the session id, like `userCookie`. Ignored when `session` is given. @default undefined */
+  sessionCookie?: CookieIdentity;
+  /** Resolves the session id; `null` means no session (one shared entry). @default undefined */
   session?: IdentityFn;
 }
 
@@ -38,6 +50,25 @@ export interface ViewletSettings {
   onError?: (error: unknown, viewletName: string) => void;
   /** Set to `false` to silence the one-line failure log (use `onError` instead). Default `true`. */
   logErrors?: boolean;
+  /**
+   * Default of every viewlet's `maxVariantsPerInstance`: the most variants
+   * (vary facts × args) of one viewlet this process caches at a time.
+   * @default 10000
+   */
+  maxVariantsPerInstance?: number;
+  /**
+   * Refused island calls (bad name or args) one client may make per minute;
+   * past it, its calls are refused at once with `E_RATE_LIMITED`.
+   * @default 30
+   */
+  maxRefusalsPerMinute?: number;
+  /**
+   * The client key for per-client budgets. The default, the first
+   * `x-forwarded-for` entry, is only as trustworthy as the proxy in front of
+   * the app (`next start` alone passes a client's header through).
+   * @default (request) => first x-forwarded-for entry, else 'unknown'
+   */
+  clientKey?: (request: RequestSnapshot) => string;
 }
 
 const KEY = Symbol.for('next-viewlet.settings');
@@ -60,7 +91,19 @@ export function configureViewlets(settings: ViewletSettings): void {
       if (fn !== undefined && typeof fn !== 'function') {
         throw new ViewletError('E_INVALID_DEFINITION', `identity.${key} must be a function (request) => string | null.`);
       }
+      const cookie = settings.identity[`${key}Cookie`];
+      // Checked now, so a bare name or a missing secret fails at start-up, not on a request.
+      if (cookie !== undefined) cookieIdentity(key, cookie);
     }
+  }
+  for (const key of ['maxVariantsPerInstance', 'maxRefusalsPerMinute'] as const) {
+    const value = settings[key];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
+      throw new ViewletError('E_INVALID_DEFINITION', `${key} must be a positive whole number, got ${value}.`);
+    }
+  }
+  if (settings.clientKey !== undefined && typeof settings.clientKey !== 'function') {
+    throw new ViewletError('E_INVALID_DEFINITION', 'clientKey must be a function (request) => string.');
   }
   Object.assign(current, settings, { identity: { ...current.identity, ...settings.identity } });
 }

@@ -6,10 +6,13 @@
 import { ViewletError } from './errors.ts';
 import type { RequestSnapshot } from './settings.ts';
 
+export { normalizePath, NOT_FOUND_PATH, MAX_PATH_LENGTH, MAX_PATH_SEGMENTS, type PathOptions } from './normalize-path.ts';
+export { VIEWLET_PATH_HEADER, VIEWLET_PATH_PROOF_HEADER } from './path-proof.ts';
+
 export type BuiltinVary = 'sitewide' | 'user' | 'path' | 'user+path' | 'session';
 
 export interface CustomVaryInput extends RequestSnapshot {
-  /** The request path (from the viewlet proxy), or null when the proxy did not run. */
+  /** The request path, normalised and proven to come from the viewlet proxy, or null when the proxy did not run. */
   path: string | null;
   /** The viewlet's canonical args. */
   args: readonly unknown[];
@@ -27,9 +30,6 @@ export interface VaryValues {
   path?: string;
   custom?: string;
 }
-
-/** Request header the viewlet proxy sets to the request's path (always overwritten, never trusted from clients). */
-export const VIEWLET_PATH_HEADER = 'x-viewlet-path';
 
 const BUILTIN: readonly BuiltinVary[] = ['sitewide', 'user', 'path', 'user+path', 'session'];
 
@@ -50,15 +50,4 @@ export function varyNeeds(vary: VaryStrategy): { user: boolean; session: boolean
     session: vary === 'session',
     path: vary === 'path' || vary === 'user+path',
   };
-}
-
-/** Path normalisation: no query, no trailing slash (except the root), at most 1024 chars. */
-export function normalizePath(pathname: string): string {
-  let path = pathname.split(/[?#]/, 1)[0] ?? '/';
-  if (!path.startsWith('/')) path = `/${path}`;
-  if (path.length > 1 && path.endsWith('/')) path = path.replace(/\/+$/, '') || '/';
-  if (path.length > 1024) {
-    throw new ViewletError('E_NO_PATH', `request path is ${path.length} characters; viewlets vary by paths of at most 1024.`);
-  }
-  return path;
 }

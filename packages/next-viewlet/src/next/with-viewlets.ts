@@ -46,6 +46,9 @@ export function withViewlets(config: NextConfig = {}, options: WithViewletsOptio
     cacheComponents: true,
     partialPrefetching: config.partialPrefetching ?? options.partialPrefetching ?? false,
     cacheLife: { ...viewletCacheLifeProfiles, ...config.cacheLife },
+    // The path a viewlet varies by is the one Next routes: the proxy and the
+    // resolver need the app's basePath and trailingSlash (inlined by Next's `env`).
+    env: { ...config.env, VIEWLET_BASE_PATH: config.basePath ?? '', VIEWLET_TRAILING_SLASH: config.trailingSlash ? '1' : '' },
     ...(handler && { cacheHandlers: { default: handler, remote: handler, ...config.cacheHandlers } }),
   };
 }

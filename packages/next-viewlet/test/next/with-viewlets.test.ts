@@ -24,3 +24,14 @@ describe('withViewlets cache handler wiring', () => {
     expect(withViewlets({ cacheHandlers: { default: '/x.js' } }, { cacheHandler: false }).cacheHandlers).toEqual({ default: '/x.js' });
   });
 });
+
+describe('withViewlets routing settings', () => {
+  it('hands basePath and trailingSlash to the runtime through env, keeping the app env', () => {
+    expect(withViewlets({ basePath: '/shop', trailingSlash: true, env: { A: '1' } }).env).toEqual({
+      A: '1',
+      VIEWLET_BASE_PATH: '/shop',
+      VIEWLET_TRAILING_SLASH: '1',
+    });
+    expect(withViewlets({}).env).toEqual({ VIEWLET_BASE_PATH: '', VIEWLET_TRAILING_SLASH: '' });
+  });
+});
