@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { argsWhenNoneGiven, viewlet } from './define.ts';
+import { isViewletError } from './errors.ts';
 import { clearRegistry, getViewlet, listViewlets } from './registry.ts';
 
 afterEach(() => clearRegistry());
@@ -36,6 +37,7 @@ describe('viewlet()', () => {
     ['tags that are not a list', { name: 'v', tags: 'x' }],
     ['a bad static tag', { name: 'v', tags: ['_N_T_/x'] }],
     ['an args option that is no schema', { name: 'v', args: { parse() {} } }],
+    ['a variant bound of 0', { name: 'v', maxVariantsPerInstance: 0 }],
   ])('rejects %s with a clear error', (_label, options) => {
     expect(() => viewlet(options as never, () => null)).toThrow(/\[next-viewlet\] E_/);
   });
@@ -80,6 +82,42 @@ describe('viewlet()', () => {
     expect(stock.mode).toBe('data');
     expect(await stock.load?.({ name: 'stock' }, 'a')).toEqual({ id: 'a', count: 3 });
     expect(stock.render({ name: 'stock', data: { id: 'a', count: 3 } }, 'a')).toBe('a:3');
+  });
+});
+
+describe('duplicate definitions', () => {
+  const render = (ctx: { name: string }) => ctx.name;
+  const schemaA = () => z.tuple([z.enum(['1', '2'])]);
+
+  function duplicateCode(first: Record<string, unknown>, second: Record<string, unknown>): string | undefined {
+    viewlet({ name: 'twin', ...first } as never, render);
+    try {
+      viewlet({ name: 'twin', ...second } as never, render);
+    } catch (error) {
+      return isViewletError(error) ? error.code : 'not a ViewletError';
+    } finally {
+      clearRegistry();
+    }
+    return undefined;
+  }
+
+  it.each([
+    ['vary', { vary: 'user' }, { vary: 'path' }],
+    ['static tags', { tags: ['a'] }, { tags: ['b'] }],
+    ['tags functions', { tags: (id: string) => [`p:${id}`] }, { tags: (id: string) => [`q:${id}`] }],
+    ['life', { life: '5m' }, { life: '1h' }],
+    ['mode', {}, { load: () => 1 }],
+    ['island', { island: true, args: schemaA() }, { island: false, args: schemaA() }],
+    ['schema', { args: schemaA() }, { args: z.tuple([z.enum(['1', '3'])]) }],
+    ['schema defaults', { args: z.tuple([z.number().default(1)]) }, { args: z.tuple([z.number().default(2)]) }],
+    ['variant bound', { maxVariantsPerInstance: 10 }, { maxVariantsPerInstance: 20 }],
+  ])('refuses the same name and render source with other %s', (_label, first, second) => {
+    expect(duplicateCode(first, second)).toBe('E_DUPLICATE_NAME');
+  });
+
+  it('accepts a re-evaluation with equal options: a new schema object that accepts the same args is the same definition', () => {
+    const options = () => ({ vary: 'user', tags: ['a'], life: '5m', island: true, args: schemaA(), maxVariantsPerInstance: 5 });
+    expect(duplicateCode(options(), options())).toBeUndefined();
   });
 });
 

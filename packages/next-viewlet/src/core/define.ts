@@ -6,7 +6,16 @@ import { ViewletError } from './errors.ts';
 import { resolveLife, type ResolvedLife } from './life.ts';
 import { register } from './registry.ts';
 import { collectTags, viewletArgsTag, viewletTag } from './tags.ts';
-import type { AnyViewlet, DataContext, DataViewletOptions, OutputViewletOptions, ViewletContext, ViewletDefinition } from './types.ts';
+import type { StandardJSONSchemaV1, StandardSchemaV1 } from '@standard-schema/spec';
+import type {
+  AnyViewlet,
+  DataContext,
+  DataViewletOptions,
+  OutputViewletOptions,
+  ViewletContext,
+  ViewletDefinition,
+  ViewletOptions,
+} from './types.ts';
 import { assertVary } from './vary.ts';
 
 export type {
@@ -20,6 +29,37 @@ export type {
 } from './types.ts';
 
 const NAME_RE = /^[A-Za-z0-9][\w./-]{0,99}$/;
+
+/** A function's source, or a value's JSON: what tells two definitions apart. */
+function sourceOf(value: unknown): string {
+  if (typeof value === 'function') return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * What a schema accepts, as far as it can say: its JSON Schema (Standard JSON
+ * Schema, which zod 4, valibot and arktype implement), else its vendor.
+ * Structural, not the object's identity: a module evaluated twice makes equal
+ * schemas that are different objects.
+ */
+function schemaFingerprint(schema: ViewletOptions<unknown[]>['args']): string {
+  if (schema === undefined) return '';
+  const props = schema['~standard'] as StandardSchemaV1.Props & Partial<StandardJSONSchemaV1.Props>;
+  try {
+    const converter = props.jsonSchema;
+    if (converter) {
+      const target = 'draft-2020-12';
+      return `${props.vendor}:${JSON.stringify(converter.input({ target }))}:${JSON.stringify(converter.output({ target }))}`;
+    }
+  } catch {
+    // Not representable as JSON Schema: fall back to what is known.
+  }
+  return `${props.vendor}:${String(props.validate)}`;
+}
 
 export function viewlet<A extends unknown[]>(
   options: OutputViewletOptions<A>,
@@ -66,6 +106,14 @@ export function viewlet<A extends unknown[], D>(
     throw new ViewletError('E_INVALID_DEFINITION', `viewlet "${name}": args must be a Standard Schema (zod, valibot, arktype...).`);
   }
 
+  const { maxVariantsPerInstance } = options;
+  if (maxVariantsPerInstance !== undefined && (!Number.isSafeInteger(maxVariantsPerInstance) || maxVariantsPerInstance < 1)) {
+    throw new ViewletError(
+      'E_INVALID_DEFINITION',
+      `viewlet "${name}": maxVariantsPerInstance must be a positive whole number, got ${maxVariantsPerInstance}.`,
+    );
+  }
+
   if (options.island === true && schema === undefined) {
     throw new ViewletError(
       'E_INVALID_DEFINITION',
@@ -80,20 +128,44 @@ export function viewlet<A extends unknown[], D>(
     life,
     mode: options.load ? 'data' : 'output',
     island: options.island === true,
+    maxVariantsPerInstance,
     load: options.load,
     render: render as ViewletDefinition<A, D>['render'],
-    fingerprint: [String(render), String(options.load ?? ''), JSON.stringify(life), String(vary)].join('\u0000'),
+    // Every option, so the same name and render with other options is a clash, not a re-evaluation.
+    fingerprint: [
+      sourceOf(render),
+      sourceOf(options.load ?? ''),
+      JSON.stringify(life),
+      sourceOf(vary),
+      sourceOf(tags ?? null),
+      options.load ? 'data' : 'output',
+      String(options.island === true),
+      String(maxVariantsPerInstance ?? ''),
+      schemaFingerprint(schema as ViewletOptions<unknown[]>['args']),
+    ].join('\u0000'),
     async normalizeArgs(args) {
       if (!Array.isArray(args)) {
         throw new ViewletError('E_INVALID_ARGS', `viewlet "${name}" args must be an array, got ${typeof args}.`);
       }
       let value: readonly unknown[] = args;
       if (schema) {
-        const result = await schema['~standard'].validate(args);
+        let result: StandardSchemaV1.Result<A>;
+        try {
+          result = await schema['~standard'].validate(args);
+        } catch (error) {
+          // A schema that throws (a refine that assumes its input) is a refusal, not a crash.
+          throw new ViewletError('E_INVALID_ARGS', `viewlet "${name}" got args its schema could not check.`, { cause: error });
+        }
+        if (result === null || typeof result !== 'object') {
+          throw new ViewletError('E_INVALID_ARGS', `viewlet "${name}": its args schema returned no result.`);
+        }
         if (result.issues) {
           const detail = result.issues
             .slice(0, 5)
-            .map((issue) => `${issue.path?.map((p) => (typeof p === 'object' ? p.key : p)).join('.') || '(args)'}: ${issue.message}`)
+            .map(
+              (issue) =>
+                `${issue.path?.map((p) => String(typeof p === 'object' ? p?.key : p)).join('.') || '(args)'}: ${String(issue.message)}`,
+            )
             .join('; ');
           throw new ViewletError('E_INVALID_ARGS', `viewlet "${name}" got invalid args: ${detail}.`);
         }

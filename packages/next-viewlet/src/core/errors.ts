@@ -15,6 +15,7 @@ export type ViewletErrorCode =
   | 'E_INVALID_VARY'
   | 'E_RENDER_FAILED'
   | 'E_NOT_ISLAND'
+  | 'E_RATE_LIMITED'
   // stores and the cache handler (src/stores, src/cache)
   | 'E_STORE_CONFIG'
   | 'E_STORE_TIMEOUT'

@@ -38,6 +38,13 @@ export interface ViewletOptions<A extends unknown[]> {
    * Requires an `args` schema: the browser's args are untrusted. Default `false`.
    */
   island?: boolean;
+  /**
+   * The most variants (vary facts × args) of this viewlet one process caches at
+   * a time; a new variant past it renders without caching (no entry). Bounds
+   * what visitors can make with paths, sessions and args.
+   * @default configureViewlets({ maxVariantsPerInstance }) ?? 10000
+   */
+  maxVariantsPerInstance?: number;
 }
 
 export interface OutputViewletOptions<A extends unknown[]> extends ViewletOptions<A> {
@@ -56,9 +63,11 @@ export interface ViewletDefinition<A extends unknown[] = unknown[], D = unknown>
   readonly life: ResolvedLife;
   readonly mode: 'output' | 'data';
   readonly island: boolean;
+  /** Its own variant bound, or `undefined` for the process default. */
+  readonly maxVariantsPerInstance: number | undefined;
   readonly load: ((ctx: ViewletContext, ...args: A) => Awaitable<D>) | undefined;
   readonly render: (ctx: ViewletContext & { data?: D }, ...args: A) => unknown;
-  /** Identifies the definition's source, to tell a re-evaluation from a name clash. */
+  /** Identifies the definition's source and every option, to tell a re-evaluation from a name clash. */
   readonly fingerprint: string;
   /** Validates (schema), applies defaults and canonicalises args. Throws `E_INVALID_ARGS`. */
   normalizeArgs(args: readonly unknown[]): Promise<CanonicalValue[]>;

@@ -14,10 +14,14 @@ import { argsWhenNoneGiven } from '../core/define.ts';
 import type { AnyViewlet } from '../core/types.ts';
 import { ViewletError } from '../core/errors.ts';
 import { cachingEnabled } from '../core/settings.ts';
+import { findViewlet } from '../core/registry.ts';
 import { assertValidTag, viewletArgsTag, viewletTag } from '../core/tags.ts';
 import { cachedViewlet, unwrapCached } from './cached-viewlet.ts';
 import { reportViewletError } from './report-error.ts';
 import { resolveVary, type VariantOverride } from './resolve-vary.ts';
+
+/** Most variants one refresh re-renders. */
+const MAX_REFRESH_VARIANTS = 100;
 
 /** A viewlet (all its entries, or one args combination when args are given) or a tag. */
 export type InvalidationTarget = AnyViewlet | string;
@@ -34,6 +38,10 @@ interface Resolved {
 }
 
 async function resolveTarget(target: InvalidationTarget, args: readonly unknown[] | undefined): Promise<Resolved> {
+  // Types first: a target may come from a form or a request body.
+  if (args !== undefined && !Array.isArray(args)) {
+    throw new ViewletError('E_INVALID_ARGS', `invalidation args must be an array, got ${args === null ? 'null' : typeof args}.`);
+  }
   if (typeof target === 'string') {
     if (args !== undefined) {
       throw new ViewletError('E_INVALID_ARGS', 'args can only be given with a viewlet, not with a tag.');
@@ -41,12 +49,44 @@ async function resolveTarget(target: InvalidationTarget, args: readonly unknown[
     assertValidTag(target);
     return { tag: target };
   }
-  if (target?.kind !== 'viewlet') {
-    throw new ViewletError('E_INVALID_DEFINITION', 'invalidation needs a viewlet (from viewlet()) or a tag string.');
+  if (target === null || typeof target !== 'object' || target.kind !== 'viewlet' || typeof target.name !== 'string') {
+    throw new ViewletError(
+      'E_INVALID_ARGS',
+      `invalidation needs a viewlet (from viewlet()) or a tag string, got ${target === null ? 'null' : typeof target}.`,
+    );
   }
-  if (args === undefined) return { tag: viewletTag(target.name), definition: target };
-  const canonical = await target.normalizeArgs(args);
-  return { tag: viewletArgsTag(target.name, canonical), definition: target, args: canonical };
+  const definition = findViewlet(target.name);
+  if (!definition) {
+    throw new ViewletError(
+      'E_UNKNOWN_VIEWLET',
+      `no viewlet named ${JSON.stringify(target.name.slice(0, 100))} is loaded; import the module that defines it where you invalidate it.`,
+    );
+  }
+  if (args === undefined) return { tag: viewletTag(definition.name), definition };
+  const canonical = await definition.normalizeArgs(args);
+  return { tag: viewletArgsTag(definition.name, canonical), definition, args: canonical };
+}
+
+function checkVariants(variants: unknown): VariantOverride[] {
+  if (variants === undefined) return [{}];
+  if (!Array.isArray(variants) || variants.length > MAX_REFRESH_VARIANTS) {
+    throw new ViewletError('E_INVALID_ARGS', `refreshViewlet: variants must be an array of at most ${MAX_REFRESH_VARIANTS} overrides.`);
+  }
+  for (const [i, variant] of variants.entries()) {
+    const ok =
+      variant !== null &&
+      typeof variant === 'object' &&
+      Object.entries(variant).every(([key, value]) =>
+        key === 'path' ? typeof value === 'string' : (key === 'user' || key === 'session') && (value === null || typeof value === 'string'),
+      );
+    if (!ok) {
+      throw new ViewletError(
+        'E_INVALID_ARGS',
+        `refreshViewlet: variants[${i}] must be { user?: string | null, session?: string | null, path?: string }.`,
+      );
+    }
+  }
+  return variants as VariantOverride[];
 }
 
 /** Soft invalidation: marks entries stale; they are served once more while re-rendered in the background. */
@@ -86,7 +126,7 @@ export async function refreshViewlet(
 ): Promise<InvalidationResult> {
   const { tag, definition, args: canonical } = await resolveTarget(target, args);
   const renderArgs = canonical ?? (definition ? await argsWhenNoneGiven(definition) : undefined);
-  const variants = options.variants ?? [{}];
+  const variants = checkVariants(options?.variants);
   // Resolve every variant now, while the action's request is in scope.
   const jobs =
     definition && renderArgs && cachingEnabled() && definition.life.kind !== 'none'

@@ -1,18 +1,28 @@
 /**
  * One render of a viewlet for the current request, shared by `<Viewlet>` and
  * the island action: vary facts from the request, then the cache (or a direct
- * render when caching is off), then, in data mode, the render of the data.
+ * render when caching is off or the variant is past its bound), then, in data
+ * mode, the render of the data.
  */
 import { connection } from 'next/server';
+import { cache } from 'react';
 import type { CanonicalValue } from '../core/canonical-args.ts';
 import type { AnyViewlet } from '../core/types.ts';
-import { cachingEnabled } from '../core/settings.ts';
+import { cachingEnabled, getSettings } from '../core/settings.ts';
+import { DEFAULT_MAX_VARIANTS, processVariantBudget, type RequestAdmissions } from '../core/variant-budget.ts';
 import { cachedViewlet, contextFor, runViewlet, unwrapCached } from './cached-viewlet.ts';
 import { resolveVary } from './resolve-vary.ts';
 
+/** New variants admitted by this request (React's cache(): one object per request). */
+const requestAdmissions = cache((): RequestAdmissions => ({ admitted: 0 }));
+
 export async function renderViewlet(definition: AnyViewlet, args: CanonicalValue[]): Promise<unknown> {
   const vary = await resolveVary(definition, args);
-  const cached = cachingEnabled() && definition.life.kind !== 'none';
+  let cached = cachingEnabled() && definition.life.kind !== 'none';
+  if (cached && (definition.vary !== 'sitewide' || args.length > 0)) {
+    const max = definition.maxVariantsPerInstance ?? getSettings().maxVariantsPerInstance ?? DEFAULT_MAX_VARIANTS;
+    cached = processVariantBudget().admit(definition.name, vary, args, max, requestAdmissions()) === 'cached';
+  }
   // Viewlets are always request-time: served from the cache handler, so the
   // kill switch and invalidations apply at run time, not only at build time.
   if (!cached || definition.vary === 'sitewide') await connection();
