@@ -1,21 +1,27 @@
 /**
- * The demo's proxy: the viewlet path header (never trusted from the client),
- * plus a session cookie for the per-session viewlet. A new session is visible
- * to the very request that created it.
+ * The demo's proxy: the viewlet path header (with its proof; a client's value
+ * is never used), plus a signed session cookie for the per-session viewlet. A
+ * new session is visible to the very request that created it.
  */
 import { NextResponse, type NextRequest } from 'next/server';
+import { issueSignedCookie, verifySignedCookie } from 'next-viewlet/core';
 import { viewletRequestHeaders } from 'next-viewlet/proxy';
-import { SESSION_COOKIE, isSessionId } from '@/lib/session';
+import { SESSION_COOKIE, secureFor } from '@/lib/identity';
 
 export function proxy(request: NextRequest) {
-  const current = request.cookies.get(SESSION_COOKIE)?.value;
-  const session = current && isSessionId(current) ? undefined : crypto.randomUUID().replaceAll('-', '');
-  if (session) request.cookies.set(SESSION_COOKIE, session);
+  const current = verifySignedCookie(SESSION_COOKIE, request.cookies.get(SESSION_COOKIE.name)?.value);
+  const issued = current
+    ? undefined
+    : issueSignedCookie(SESSION_COOKIE, crypto.randomUUID().replaceAll('-', ''), { secure: secureFor(request.nextUrl) });
+  if (issued) request.cookies.set(issued.name, issued.value);
   const response = NextResponse.next({ request: { headers: viewletRequestHeaders(request) } });
-  if (session) response.cookies.set(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'lax', path: '/' });
+  if (issued) response.cookies.set(issued);
   return response;
 }
 
+// Every page: the layout's session viewlet is on all of them, and / and
+// /products/<id> have path-varied viewlets. Only Next's static files are left
+// out (`favicon\\.ico$` ends the name, so /favicon.icons is still covered).
 export const config = {
-  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+  matcher: ['/((?!_next/static/|_next/image|favicon\\.ico$).*)'],
 };

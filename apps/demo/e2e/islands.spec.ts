@@ -1,7 +1,7 @@
-import { expect, stamp, test } from './support/fixtures';
+import { expect, signIn, stamp, test } from './support/fixtures';
 
-test('an island loads in the browser after the page, per user, and refreshes from the cache', async ({ page, baseURL, context }) => {
-  await context.addCookies([{ name: 'demo-user', value: 'alice', url: baseURL }]);
+test('an island loads in the browser after the page, per user, and refreshes from the cache', async ({ page, context }) => {
+  await signIn(context, 'alice');
   await page.goto('/products/1');
   const island = page.locator('[data-viewlet-island="recommendations"]');
   await island.scrollIntoViewIfNeeded();
@@ -40,5 +40,7 @@ test('the island action refuses non-island viewlets and bad args, and renders no
   await expect(page.getByTestId('island-result')).toHaveCount(0);
 
   await send('recommendations', '{"0":"1"}');
-  await expect(page.getByTestId('island-error')).toContainText('E_INVALID_ARGS: island "recommendations" args must be an array.');
+  await expect(page.getByTestId('island-error')).toContainText(
+    'E_INVALID_ARGS: island "recommendations" args must be an array, got object.',
+  );
 });

@@ -1,11 +1,11 @@
 import type { Browser, BrowserContext } from '@playwright/test';
-import { expect, stamp, stamps, test } from './support/fixtures';
+import { expect, signIn, stamp, stamps, test } from './support/fixtures';
 
 const CACHED = ['site-nav', 'account-panel', 'breadcrumbs', 'product-teaser', 'member-price'] as const;
 
 async function contextAs(browser: Browser, baseURL: string, user?: string): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL });
-  if (user) await context.addCookies([{ name: 'demo-user', value: user, url: baseURL }]);
+  if (user) await signIn(context, user);
   return context;
 }
 

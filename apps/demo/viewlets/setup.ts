@@ -1,20 +1,9 @@
 import { configureViewlets } from 'next-viewlet';
-import { USERS } from '@/lib/db';
-import { SESSION_COOKIE, isSessionId } from '@/lib/session';
+import { SESSION_COOKIE, USER_COOKIE } from '@/lib/identity';
 
-export const USER_COOKIE = 'demo-user';
-
-// Who is the visitor? A cookie naming one of the demo users; anything else is
-// anonymous, so a forged cookie cannot create entries without bound.
+// Who is the visitor? Signed cookies: the demo's /signin issues the user
+// cookie, its proxy the session cookie. A missing, forged, edited or expired
+// cookie is anonymous (or no session), so no visitor can claim another's id.
 configureViewlets({
-  identity: {
-    user: (request) => {
-      const id = request.cookie(USER_COOKIE);
-      return id && Object.hasOwn(USERS, id) ? id : null;
-    },
-    session: (request) => {
-      const id = request.cookie(SESSION_COOKIE);
-      return id && isSessionId(id) ? id : null;
-    },
-  },
+  identity: { userCookie: USER_COOKIE, sessionCookie: SESSION_COOKIE },
 });

@@ -1,9 +1,9 @@
+import { cookies } from 'next/headers';
 import type { NextRequest } from 'next/server';
 import { backTo, seeOther } from '@/lib/back-to';
-import { USER_COOKIE } from '@/viewlets/setup';
+import { USER_COOKIE } from '@/lib/identity';
 
-export function GET(request: NextRequest) {
-  const response = seeOther(backTo(request));
-  response.headers.append('set-cookie', `${USER_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
-  return response;
+export async function GET(request: NextRequest) {
+  (await cookies()).delete(USER_COOKIE.name);
+  return seeOther(backTo(request));
 }

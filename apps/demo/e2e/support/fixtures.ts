@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, type BrowserContext, expect, type Page } from '@playwright/test';
 import { startDemo, type DemoServer } from './next-server';
 
 /** One demo server per worker, caching on, in-memory store. */
@@ -30,4 +30,14 @@ export async function stamps(page: Page, names: readonly string[]): Promise<Reco
   const out: Record<string, string> = {};
   for (const name of names) out[name] = await stamp(page, name);
   return out;
+}
+
+/** Signs the context in as a demo user the way a visitor does: /signin issues the signed cookie. */
+export async function signIn(context: BrowserContext, user: string): Promise<void> {
+  const response = await context.request.get(`/signin?as=${encodeURIComponent(user)}`, { maxRedirects: 0 });
+  expect(response.status(), `signing in as ${user}`).toBe(303);
+  expect(
+    (await context.cookies()).some((c) => c.name === 'demo-user'),
+    'the signed user cookie is set',
+  ).toBe(true);
 }
