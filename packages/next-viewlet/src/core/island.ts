@@ -83,6 +83,6 @@ export async function admitIsland(
     }
   }
   const message = refusal.message.replace(/^\[next-viewlet\] \w+: /, '');
-  refusals.record(`island call (${refusal.code})`, client, message);
+  refusals.record(`refused island call (${refusal.code})`, client, message);
   return { ok: false, code: refusal.code, message };
 }

@@ -11,12 +11,12 @@ function setup() {
 describe('refusal log', () => {
   it('logs one line per kind per minute and counts the rest', () => {
     const { refusals, lines, advance } = setup();
-    for (let i = 0; i < 500; i++) refusals.record('island call (E_INVALID_ARGS)', `10.0.0.${i % 7}`, 'args must be an array');
-    for (let i = 0; i < 500; i++) refusals.record('island call (E_NOT_ISLAND)', '10.0.0.1', 'no viewlet named "x"');
+    for (let i = 0; i < 500; i++) refusals.record('refused island call (E_INVALID_ARGS)', `10.0.0.${i % 7}`, 'args must be an array');
+    for (let i = 0; i < 500; i++) refusals.record('refused island call (E_NOT_ISLAND)', '10.0.0.1', 'no viewlet named "x"');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^refused island call \(E_INVALID_ARGS\) from 10\.0\.0\.0: args must be an array; more refusals/);
+    expect(lines[0]).toMatch(/^refused island call \(E_INVALID_ARGS\) from 10\.0\.0\.0: args must be an array; more like it are counted/);
     advance(60_000);
-    refusals.record('island call (E_INVALID_ARGS)', '10.0.0.9', 'args must be an array');
+    refusals.record('refused island call (E_INVALID_ARGS)', '10.0.0.9', 'args must be an array');
     expect(lines).toHaveLength(3);
     expect(lines[2]).toContain('(499 more since the last line)');
   });

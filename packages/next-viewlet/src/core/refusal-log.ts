@@ -65,7 +65,7 @@ export function createRefusalLog(options: RefusalLogOptions = {}): RefusalLog {
       const earlier = seen && seen.since > 0 ? ` (${seen.since} more since the last line)` : '';
       kinds.set(kind, { loggedAt: at, since: 0 });
       log.warn(
-        `refused ${kind}${client === undefined ? '' : ` from ${printableClient(client)}`}: ${message}${earlier}; more refusals like it are counted, not logged, for ${Math.round(windowMs / 1000)} s.`,
+        `${kind}${client === undefined ? '' : ` from ${printableClient(client)}`}: ${message}${earlier}; more like it are counted, not logged, for ${Math.round(windowMs / 1000)} s.`,
       );
     },
   };

@@ -7,7 +7,7 @@
 import type { AnyViewlet } from './types.ts';
 import { cookieIdentity } from './cookie-identity.ts';
 import { ViewletError } from './errors.ts';
-import { normalizePath } from './normalize-path.ts';
+import { normalizePath, NOT_FOUND_PATH } from './normalize-path.ts';
 import { VIEWLET_PATH_HEADER, VIEWLET_PATH_PROOF_HEADER, verifyPathProof } from './path-proof.ts';
 import type { IdentityOptions, RequestSnapshot } from './settings.ts';
 import { varyNeeds, type VaryValues } from './vary.ts';
@@ -75,6 +75,11 @@ function requestPath(request: RequestSnapshot, viewletName: string): string {
   );
 }
 
+/** An override is normalised like a request path; the not-found variant is kept as it is. */
+function overridePath(path: string): string {
+  return path === NOT_FOUND_PATH ? path : normalizePath(path);
+}
+
 /** The vary facts of `definition` for a request (plus overrides). Only the facts the strategy names are set. */
 export async function varyFromRequest(
   definition: AnyViewlet,
@@ -93,14 +98,14 @@ export async function varyFromRequest(
     out.session = 'session' in override ? (override.session ?? null) : await identity('session', settings, request, name);
   }
   if (typeof vary === 'function') {
-    const path = override.path !== undefined ? normalizePath(override.path) : provenPath(request);
+    const path = override.path !== undefined ? overridePath(override.path) : provenPath(request);
     const custom = await vary({ ...request, path, args });
     if (typeof custom !== 'string' || custom.length > 1024) {
       throw new ViewletError('E_INVALID_VARY', `viewlet "${name}": the custom vary function must return a string of at most 1024 chars.`);
     }
     out.custom = custom;
   } else if (needs.path) {
-    out.path = override.path !== undefined ? normalizePath(override.path) : requestPath(request, name);
+    out.path = override.path !== undefined ? overridePath(override.path) : requestPath(request, name);
   }
   return out;
 }

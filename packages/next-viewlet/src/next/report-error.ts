@@ -12,7 +12,7 @@ export function reportViewletError(name: string, error: unknown): void {
   if (settings.logErrors !== false) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     if (isViewletError(error) && VISITOR_CAUSED.has(error.code)) {
-      processRefusalLog().record(`input of viewlet "${name}" (${error.code})`, undefined, `showing its fallback: ${message}`);
+      processRefusalLog().record(`viewlet "${name}" shows its fallback (${error.code})`, undefined, message);
     } else {
       defaultLog.error(`viewlet "${name}" failed, showing its fallback: ${message}`);
     }
