@@ -14,6 +14,11 @@ const teaser = viewlet(
   (_ctx, id: string, page: number) => `${id}:${page}`,
 );
 const banner = viewlet({ name: 'wh-banner' }, () => 'banner');
+// A schema that throws on input it did not expect, instead of returning issues.
+viewlet(
+  { name: 'wh-fragile', args: z.tuple([z.any()]).refine(([value]) => (value as { id: string }).id.length > 0) },
+  (_ctx, _value: unknown) => 'fragile',
+);
 afterAll(() => clearRegistry());
 
 describe('accepted messages', () => {
@@ -126,5 +131,22 @@ describe('refused payloads (400, nothing invalidated, no replay record)', () => 
     const body = `{"viewlets":[{"name":"wh-teaser","args":${JSON.stringify(args).replace('null', '1e999')}}]}`;
     const error = await expectRefused(ctx, await ctx.handler(signedRequest({ body })), 400, 'E_INVALID_ARGS');
     expect(error.message).toMatch(/^viewlets\.0: /);
+  });
+
+  it('a viewlet whose schema throws on the args → E_INVALID_ARGS, not a 500', async () => {
+    const ctx = setup();
+    const payload = { viewlets: [{ name: 'wh-fragile', args: [null] }] };
+    const error = await expectRefused(ctx, await ctx.handler(signedRequest({ payload })), 400, 'E_INVALID_ARGS');
+    expect(error.message).toContain('could not check');
+  });
+
+  it.each([
+    ['a number', 42],
+    ['null', null],
+    ['an object', { toString: 'wh-banner' }],
+    ['an array', ['wh-banner']],
+  ])('a viewlet named by %s → E_WEBHOOK_PAYLOAD before any lookup', async (_label, name) => {
+    const ctx = setup();
+    await expectRefused(ctx, await ctx.handler(signedRequest({ payload: { viewlets: [{ name }] } })), 400, 'E_WEBHOOK_PAYLOAD');
   });
 });
