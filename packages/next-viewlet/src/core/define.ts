@@ -7,15 +7,7 @@ import { resolveLife, type ResolvedLife } from './life.ts';
 import { register } from './registry.ts';
 import { collectTags, viewletArgsTag, viewletTag } from './tags.ts';
 import type { StandardJSONSchemaV1, StandardSchemaV1 } from '@standard-schema/spec';
-import type {
-  AnyViewlet,
-  DataContext,
-  DataViewletOptions,
-  OutputViewletOptions,
-  ViewletContext,
-  ViewletDefinition,
-  ViewletOptions,
-} from './types.ts';
+import type { AnyViewlet, DataContext, DataViewletOptions, OutputViewletOptions, ViewletContext, ViewletDefinition } from './types.ts';
 import { assertVary } from './vary.ts';
 
 export type {
@@ -46,7 +38,7 @@ function sourceOf(value: unknown): string {
  * Structural, not the object's identity: a module evaluated twice makes equal
  * schemas that are different objects.
  */
-function schemaFingerprint(schema: ViewletOptions<unknown[]>['args']): string {
+function schemaFingerprint(schema: StandardSchemaV1 | undefined): string {
   if (schema === undefined) return '';
   const props = schema['~standard'] as StandardSchemaV1.Props & Partial<StandardJSONSchemaV1.Props>;
   try {
@@ -141,7 +133,7 @@ export function viewlet<A extends unknown[], D>(
       options.load ? 'data' : 'output',
       String(options.island === true),
       String(maxVariantsPerInstance ?? ''),
-      schemaFingerprint(schema as ViewletOptions<unknown[]>['args']),
+      schemaFingerprint(schema as StandardSchemaV1 | undefined),
     ].join('\u0000'),
     async normalizeArgs(args) {
       if (!Array.isArray(args)) {

@@ -1,7 +1,7 @@
+import { errorCode, rejectionCode } from '../../test/support/error-code.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { viewlet } from './define.ts';
-import { isViewletError } from './errors.ts';
 import { admitIsland, MAX_ISLAND_ARGS_BYTES, resolveIsland } from './island.ts';
 import { createRefusalLog } from './refusal-log.ts';
 import { clearRegistry } from './registry.ts';
@@ -14,15 +14,6 @@ function define() {
     { name: 'recs', vary: 'user', island: true, args: z.tuple([z.enum(['1', '2']), z.number().int().min(1).max(5).default(3)]) },
     (_ctx, id: '1' | '2', count: number) => `${id}:${count}`,
   );
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-  } catch (error) {
-    return isViewletError(error) ? error.code : `not a ViewletError: ${error}`;
-  }
-  return undefined;
 }
 
 describe('resolveIsland', () => {
@@ -40,8 +31,8 @@ describe('resolveIsland', () => {
       message: /no viewlet named "nope" may be loaded/,
     });
     await expect(resolveIsland('private-nav', [])).rejects.toMatchObject({ code: 'E_NOT_ISLAND', message: /"private-nav"/ });
-    expect(await codeOf(resolveIsland('x'.repeat(1000), []))).toBe('E_NOT_ISLAND');
-    expect(await codeOf(resolveIsland('__proto__', []))).toBe('E_NOT_ISLAND');
+    expect(await rejectionCode(resolveIsland('x'.repeat(1000), []))).toBe('E_NOT_ISLAND');
+    expect(await rejectionCode(resolveIsland('__proto__', []))).toBe('E_NOT_ISLAND');
   });
 
   it.each([
@@ -61,19 +52,19 @@ describe('resolveIsland', () => {
     ['a bigint', 10n],
   ])('refuses a name that is %s with E_INVALID_ARGS, never a TypeError', async (_label, name) => {
     define();
-    expect(await codeOf(resolveIsland(name, []))).toBe('E_INVALID_ARGS');
+    expect(await rejectionCode(resolveIsland(name, []))).toBe('E_INVALID_ARGS');
   });
 
   it('refuses bad args before any render', async () => {
     define();
     await expect(resolveIsland('recs', ['9'])).rejects.toMatchObject({ code: 'E_INVALID_ARGS', message: /"recs" got invalid args/ });
-    expect(await codeOf(resolveIsland('recs', ['1', 99]))).toBe('E_INVALID_ARGS');
+    expect(await rejectionCode(resolveIsland('recs', ['1', 99]))).toBe('E_INVALID_ARGS');
     await expect(resolveIsland('recs', 'not-an-array')).rejects.toMatchObject({ code: 'E_INVALID_ARGS', message: /must be an array/ });
     await expect(resolveIsland('recs', ['1', 'x'.repeat(MAX_ISLAND_ARGS_BYTES)])).rejects.toMatchObject({ message: /at most 8192/ });
-    expect(await codeOf(resolveIsland('recs', [10n]))).toBe('E_INVALID_ARGS');
+    expect(await rejectionCode(resolveIsland('recs', [10n]))).toBe('E_INVALID_ARGS');
     const cyclic: unknown[] = [];
     cyclic.push(cyclic);
-    expect(await codeOf(resolveIsland('recs', cyclic))).toBe('E_INVALID_ARGS');
+    expect(await rejectionCode(resolveIsland('recs', cyclic))).toBe('E_INVALID_ARGS');
   });
 
   it('turns a schema that throws into E_INVALID_ARGS', async () => {
@@ -85,17 +76,11 @@ describe('resolveIsland', () => {
       },
       (_ctx, _value: unknown) => null,
     );
-    expect(await codeOf(resolveIsland('fragile', [null]))).toBe('E_INVALID_ARGS');
+    expect(await rejectionCode(resolveIsland('fragile', [null]))).toBe('E_INVALID_ARGS');
   });
 
   it('requires a schema on every island', () => {
-    let code: string | undefined;
-    try {
-      viewlet({ name: 'bare', island: true }, () => null);
-    } catch (error) {
-      code = isViewletError(error) ? error.code : undefined;
-    }
-    expect(code).toBe('E_INVALID_DEFINITION');
+    expect(errorCode(() => viewlet({ name: 'bare', island: true }, () => null))).toBe('E_INVALID_DEFINITION');
   });
 });
 

@@ -1,19 +1,10 @@
+import { errorCode } from '../../test/support/error-code.ts';
 import { describe, expect, it } from 'vitest';
-import { isViewletError } from './errors.ts';
 import { issueSignedCookie, signCookieValue, verifySignedCookie, type SignedCookieOptions } from './signed-cookie.ts';
 
 const OLD = 'old-secret-old-secret-old-secret-0';
 const NEW = 'new-secret-new-secret-new-secret-1';
 const cookie: SignedCookieOptions = { name: 'uid', secrets: [NEW] };
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return isViewletError(error) ? error.code : 'not a ViewletError';
-  }
-  return undefined;
-}
 
 describe('signed cookies', () => {
   it('round-trips any value, unicode and separators included', () => {
@@ -61,10 +52,10 @@ describe('signed cookies', () => {
   });
 
   it('refuses weak or missing secrets and bad names with E_INVALID_DEFINITION', () => {
-    expect(codeOf(() => signCookieValue({ name: 'uid', secrets: ['short'] }, 'a'))).toBe('E_INVALID_DEFINITION');
-    expect(codeOf(() => signCookieValue({ name: 'uid', secrets: [undefined, ''] }, 'a'))).toBe('E_INVALID_DEFINITION');
-    expect(codeOf(() => signCookieValue({ name: 'a b', secrets: [NEW] }, 'a'))).toBe('E_INVALID_DEFINITION');
-    expect(codeOf(() => signCookieValue(cookie, ''))).toBe('E_INVALID_DEFINITION');
-    expect(codeOf(() => signCookieValue({ name: 'uid', secrets: [undefined, NEW] }, 'a'))).toBeUndefined();
+    expect(errorCode(() => signCookieValue({ name: 'uid', secrets: ['short'] }, 'a'))).toBe('E_INVALID_DEFINITION');
+    expect(errorCode(() => signCookieValue({ name: 'uid', secrets: [undefined, ''] }, 'a'))).toBe('E_INVALID_DEFINITION');
+    expect(errorCode(() => signCookieValue({ name: 'a b', secrets: [NEW] }, 'a'))).toBe('E_INVALID_DEFINITION');
+    expect(errorCode(() => signCookieValue(cookie, ''))).toBe('E_INVALID_DEFINITION');
+    expect(errorCode(() => signCookieValue({ name: 'uid', secrets: [undefined, NEW] }, 'a'))).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
+import { rejectionCode } from '../../test/support/error-code.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { viewlet } from './define.ts';
-import { isViewletError } from './errors.ts';
 import { pathProof, VIEWLET_PATH_HEADER, VIEWLET_PATH_PROOF_HEADER } from './path-proof.ts';
 import { clearRegistry } from './registry.ts';
 import type { IdentityOptions, RequestSnapshot } from './settings.ts';
@@ -23,15 +23,6 @@ function request(cookies: Record<string, string> = {}, headers: Record<string, s
 /** The headers the viewlet proxy sets for `path`. */
 function proxied(path: string): Record<string, string> {
   return { [VIEWLET_PATH_HEADER]: path, [VIEWLET_PATH_PROOF_HEADER]: pathProof(path) };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-  } catch (error) {
-    return isViewletError(error) ? error.code : 'not a ViewletError';
-  }
-  return undefined;
 }
 
 describe('varyFromRequest: identity', () => {
@@ -72,7 +63,9 @@ describe('varyFromRequest: identity', () => {
     const v = viewlet({ name: 'acct-unsigned', vary: 'user' }, () => null);
     const trusting: IdentityOptions = { userCookie: { name: 'uid', trustUnsignedCookie: true } };
     expect(await varyFromRequest(v, [], request({ uid: 'erin' }), trusting)).toEqual({ user: 'erin' });
-    expect(await codeOf(varyFromRequest(v, [], request({ uid: 'erin' }), { userCookie: 'uid' as never }))).toBe('E_INVALID_DEFINITION');
+    expect(await rejectionCode(varyFromRequest(v, [], request({ uid: 'erin' }), { userCookie: 'uid' as never }))).toBe(
+      'E_INVALID_DEFINITION',
+    );
   });
 
   it('uses an identity function over the cookie and validates what it returns', async () => {
@@ -81,8 +74,8 @@ describe('varyFromRequest: identity', () => {
     expect(await varyFromRequest(v, [], request({ uid: signed('alice') }, { 'x-user': 'carol' }), { ...identity, user })).toEqual({
       user: 'carol',
     });
-    expect(await codeOf(varyFromRequest(v, [], request(), { user: () => 42 as never }))).toBe('E_NO_IDENTITY');
-    expect(await codeOf(varyFromRequest(v, [], request(), { user: () => 'x'.repeat(5000) }))).toBe('E_NO_IDENTITY');
+    expect(await rejectionCode(varyFromRequest(v, [], request(), { user: () => 42 as never }))).toBe('E_NO_IDENTITY');
+    expect(await rejectionCode(varyFromRequest(v, [], request(), { user: () => 'x'.repeat(5000) }))).toBe('E_NO_IDENTITY');
   });
 
   it('explains how to configure identity when it is missing', async () => {
@@ -138,6 +131,6 @@ describe('varyFromRequest: path', () => {
     const forged = request({}, { 'x-country': 'SE', [VIEWLET_PATH_HEADER]: '/forged' });
     expect(await varyFromRequest(v, ['a'], forged, identity)).toEqual({ custom: 'SE:a:null' });
     const bad = viewlet({ name: 'geo-bad', vary: () => 1 as never }, () => null);
-    expect(await codeOf(varyFromRequest(bad, [], forged, identity))).toBe('E_INVALID_VARY');
+    expect(await rejectionCode(varyFromRequest(bad, [], forged, identity))).toBe('E_INVALID_VARY');
   });
 });
