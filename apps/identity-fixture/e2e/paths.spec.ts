@@ -61,3 +61,12 @@ test('URLs no route matches share one variant of the layout viewlets', async () 
   expect(counts['where:/_not-found']).toBe(1);
   expect(Object.keys(counts).filter((key) => key.startsWith('where:/nope') || key.startsWith('where:/x'))).toEqual([]);
 });
+
+test('past maxVariantsPerInstance a new variant renders on every request and makes no entry', async () => {
+  for (const id of ['1', '2', '3', '3', '1', '2']) expect((await get(`/p/${id}/`)).status).toBe(200);
+  const counts = await renderCounts(server);
+  expect(counts['capped:/p/1/'], 'first two variants: cached').toBe(1);
+  expect(counts['capped:/p/2/']).toBe(1);
+  expect(counts['capped:/p/3/'], 'the third: rendered each time, never cached').toBe(2);
+  await expect.poll(() => server.output()).toContain('viewlet "capped" has 2 variants cached in this process');
+});

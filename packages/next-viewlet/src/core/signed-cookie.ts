@@ -25,13 +25,16 @@ export interface SignedCookieOptions {
 }
 
 export interface IssueSignedCookieOptions {
-  /** Lifetime in seconds, signed into the value and set as the cookie's `Max-Age`. Default: a browser-session cookie whose value never expires. */
+  /**
+   * Lifetime in seconds, signed into the value and set as the cookie's `Max-Age`.
+   * @default undefined (a browser-session cookie whose value never expires)
+   */
   maxAgeSeconds?: number;
-  /** Set the `Secure` attribute. Default: `true` when `NODE_ENV` is `production`. */
+  /** Set the `Secure` attribute. @default process.env.NODE_ENV === 'production' */
   secure?: boolean;
-  /** Cookie path. Default `'/'`. */
+  /** Cookie path. @default '/' */
   path?: string;
-  /** Clock in ms since the epoch. Default `Date.now`. */
+  /** Clock in ms since the epoch. @default Date.now */
   now?: () => number;
 }
 

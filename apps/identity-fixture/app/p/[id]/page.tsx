@@ -1,5 +1,6 @@
 import { notFound } from 'next/navigation';
 import { Viewlet, ViewletIsland } from 'next-viewlet';
+import { capped } from '@/viewlets/capped';
 import { suggest } from '@/viewlets/islands';
 import { mine } from '@/viewlets/mine';
 import { pagePath } from '@/viewlets/page-path';
@@ -20,6 +21,7 @@ export default async function ProductPage({ params }: PageProps<'/p/[id]'>) {
       <Viewlet of={pagePath} args={[id]} fallback={<output data-fallback="page-path" />} />
       <Viewlet of={mine} args={[id as (typeof IDS)[number]]} fallback={<output data-fallback="mine" />} />
       <Viewlet of={whoami} fallback={<output data-fallback="whoami" />} />
+      <Viewlet of={capped} fallback={<output data-fallback="capped" />} />
       <ViewletIsland of={suggest} args={['a']} load="manual" fallback={<p>Suggestions load on demand.</p>} />
     </>
   );
