@@ -4,7 +4,7 @@
  * history and in `ps`).
  */
 import { parseArgs } from 'node:util';
-import { isViewletError } from '../core/errors.ts';
+import { describeError, isViewletError } from '../core/errors.ts';
 import type { ViewletTarget } from '../webhook/payload.ts';
 import { sendRevalidation, WebhookResponseError } from '../webhook/send.ts';
 import { EXIT, type CliIO } from './io.ts';
@@ -145,11 +145,11 @@ export async function revalidateCommand(argv: string[], io: CliIO): Promise<numb
     return EXIT.ok;
   } catch (error) {
     if (error instanceof WebhookResponseError) {
-      io.stderr(`next-viewlet revalidate: ${error.message.replace(/^\[next-viewlet\] E_\w+: /, '')}`);
+      io.stderr(`next-viewlet revalidate: ${error.message}`);
       return EXIT.failed;
     }
     if (isViewletError(error)) {
-      io.stderr(`next-viewlet revalidate: ${error.message}`);
+      io.stderr(`next-viewlet revalidate: ${describeError(error)}`);
       return EXIT.usage;
     }
     throw error;

@@ -1,6 +1,8 @@
 /**
  * Typed errors with stable codes. Every message says what to do about it;
- * `cause` keeps the original error when there is one.
+ * `cause` keeps the original error when there is one. The message is data:
+ * the `[next-viewlet] CODE:` prefix is presentation, added where an error is
+ * printed (`toString()`) or logged (`describeError()` plus the logger's prefix).
  */
 export type ViewletErrorCode =
   | 'E_INVALID_DEFINITION'
@@ -39,14 +41,34 @@ export type ViewletErrorCode =
   | 'E_WEBHOOK_INTERNAL'
   | 'E_WEBHOOK_RESPONSE';
 
+/** The prefix of every printed line of the library. */
+export const PRINT_PREFIX = '[next-viewlet]';
+
 export class ViewletError extends Error {
   override readonly name = 'ViewletError';
   readonly code: ViewletErrorCode;
 
+  /** `message` says what happened and what to do, without any prefix. */
   constructor(code: ViewletErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`[next-viewlet] ${code}: ${message}`, options);
+    super(message, options);
     this.code = code;
   }
+
+  /** The printed form: `[next-viewlet] E_CODE: message`. */
+  override toString(): string {
+    return `${PRINT_PREFIX} ${this.code}: ${this.message}`;
+  }
+}
+
+/**
+ * One line for a log whose logger adds the `[next-viewlet]` prefix itself:
+ * `E_CODE: message` for a `ViewletError`, `Name: message` for another error,
+ * the value as text otherwise.
+ */
+export function describeError(error: unknown): string {
+  if (error instanceof ViewletError) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
 }
 
 export function isViewletError(value: unknown, code?: ViewletErrorCode): value is ViewletError {

@@ -1,4 +1,4 @@
-export { ViewletError, isViewletError, type ViewletErrorCode } from './errors.ts';
+export { ViewletError, isViewletError, describeError, type ViewletErrorCode } from './errors.ts';
 export { parseDuration, resolveLife, NEVER, type Duration, type Life, type LifeObject, type ResolvedLife } from './life.ts';
 export { canonicalArgs, argsKey, shortHash, type CanonicalValue } from './canonical-args.ts';
 export { assertValidTag, viewletTag, viewletArgsTag, collectTags, MAX_TAGS, MAX_TAG_LENGTH } from './tags.ts';

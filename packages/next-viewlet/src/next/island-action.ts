@@ -20,7 +20,7 @@ export async function loadViewletIsland(name: unknown, args: unknown): Promise<I
     return { ok: true, node };
   } catch (error) {
     if (isViewletError(error, 'E_NOT_ISLAND') || isViewletError(error, 'E_INVALID_ARGS')) {
-      return { ok: false, code: error.code, message: error.message.replace(/^\[next-viewlet\] \w+: /, '') };
+      return { ok: false, code: error.code, message: error.message };
     }
     reportViewletError(definitionName, error);
     return { ok: false, code: 'E_RENDER_FAILED', message: `island "${definitionName}" could not be rendered.` };

@@ -106,10 +106,6 @@ function isJson(contentType: string | null): boolean {
   return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
-function messageOf(error: Error): string {
-  return error.message.replace(/^\[next-viewlet\] E_\w+: /, '');
-}
-
 export function createRevalidationHandler(options: RevalidationHandlerOptions): (request: Request) => Promise<Response> {
   if (options === null || typeof options !== 'object') {
     throw new TypeError('createRevalidationHandler(options) needs an options object with `secrets`.');
@@ -206,7 +202,7 @@ export function createRevalidationHandler(options: RevalidationHandlerOptions): 
     } catch (error) {
       if (isViewletError(error) && STATUS_BY_CODE[error.code] !== undefined) {
         const status = STATUS_BY_CODE[error.code]!;
-        return reject(error.code, messageOf(error), undefined, status >= 500 ? error.cause : undefined);
+        return reject(error.code, error.message, undefined, status >= 500 ? error.cause : undefined);
       }
       return reject('E_WEBHOOK_INTERNAL', 'unexpected error while handling the webhook; see the server log.', undefined, error);
     }

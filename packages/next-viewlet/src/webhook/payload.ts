@@ -37,17 +37,13 @@ export interface ResolvedRevalidation {
   mode: RevalidationMode;
 }
 
-function withoutPrefix(error: ViewletError): string {
-  return error.message.replace(/^\[next-viewlet\] E_\w+: /, '');
-}
-
 function tagProblem(tag: string): string | undefined {
   if (NOT_PRINTABLE.test(tag)) return 'contains control or invisible characters';
   if (tag.trim() !== tag) return 'has leading or trailing whitespace';
   try {
     assertValidTag(tag);
   } catch (error) {
-    if (isViewletError(error)) return withoutPrefix(error);
+    if (isViewletError(error)) return error.message;
     throw error;
   }
   return undefined;
@@ -133,7 +129,7 @@ export async function resolvePayload(body: Uint8Array): Promise<ResolvedRevalida
     try {
       resolved.push(viewletArgsTag(definition.name, await definition.normalizeArgs(target.args)));
     } catch (error) {
-      const detail = isViewletError(error) ? withoutPrefix(error) : 'the args could not be checked.';
+      const detail = isViewletError(error) ? error.message : 'the args could not be checked.';
       throw new ViewletError('E_INVALID_ARGS', `viewlets.${i}: ${detail}`, { cause: error });
     }
   }

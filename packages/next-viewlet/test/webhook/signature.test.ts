@@ -3,6 +3,7 @@ import { isViewletError } from '../../src/core/errors.ts';
 import { generateWebhookSecret, parseSecret, parseSecrets } from '../../src/webhook/secrets.ts';
 import { hmacSha256, signWebhook, verifyWebhook } from '../../src/webhook/signature.ts';
 import { errorOf, setup, SECRET } from './helpers.ts';
+import { codeOf } from '../support/errors.ts';
 
 // Published by the standard-webhooks repository (libraries/javascript/src/webhook.test.ts, "sign function works").
 const SW = {
@@ -12,15 +13,6 @@ const SW = {
   body: '{"test": 2432232314}',
   signature: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
 };
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return isViewletError(error) ? error.code : `not a ViewletError: ${String(error)}`;
-  }
-  return undefined;
-}
 
 describe('hmacSha256', () => {
   it('matches the GitHub webhook test vector', () => {
