@@ -5,6 +5,7 @@
  * printed (`toString()`) or logged (`describeError()` plus the logger's prefix).
  */
 export type ViewletErrorCode =
+  // definitions and rendering (src/core, src/next, src/react)
   | 'E_INVALID_DEFINITION'
   | 'E_DUPLICATE_NAME'
   | 'E_UNKNOWN_VIEWLET'
@@ -13,10 +14,19 @@ export type ViewletErrorCode =
   | 'E_TOO_MANY_TAGS'
   | 'E_INVALID_ARGS'
   | 'E_NO_IDENTITY'
+  | 'E_INVALID_IDENTITY'
   | 'E_NO_PATH'
+  | 'E_INVALID_PATH'
   | 'E_INVALID_VARY'
+  | 'E_INVALID_VARY_KEY'
   | 'E_RENDER_FAILED'
   | 'E_NOT_ISLAND'
+  // settings and configuration
+  | 'E_INVALID_SETTINGS'
+  | 'E_INVALID_CONFIG'
+  // invalidation (src/next/invalidate.ts)
+  | 'E_INVALID_TARGET'
+  | 'E_NOT_SERVER_ACTION'
   // stores and the cache handler (src/stores, src/cache)
   | 'E_STORE_CONFIG'
   | 'E_STORE_TIMEOUT'
@@ -24,6 +34,7 @@ export type ViewletErrorCode =
   | 'E_STORE_FAILED'
   | 'E_STORE_CLOSED'
   // webhook (src/webhook): each maps to one HTTP status, see webhook/responses.ts
+  | 'E_WEBHOOK_OPTIONS'
   | 'E_WEBHOOK_SECRET'
   | 'E_WEBHOOK_DISABLED'
   | 'E_WEBHOOK_RATE_LIMITED'

@@ -51,14 +51,14 @@ function store(): ViewletSettings {
 /** Merges `settings` into the process-wide settings. Call it in a module your pages import. */
 export function configureViewlets(settings: ViewletSettings): void {
   if (settings === null || typeof settings !== 'object') {
-    throw new ViewletError('E_INVALID_DEFINITION', 'configureViewlets() takes an object of settings.');
+    throw new ViewletError('E_INVALID_SETTINGS', 'configureViewlets() takes an object of settings.');
   }
   const current = store();
   if (settings.identity) {
     for (const key of ['user', 'session'] as const) {
       const fn = settings.identity[key];
       if (fn !== undefined && typeof fn !== 'function') {
-        throw new ViewletError('E_INVALID_DEFINITION', `identity.${key} must be a function (request) => string | null.`);
+        throw new ViewletError('E_INVALID_SETTINGS', `identity.${key} must be a function (request) => string | null.`);
       }
     }
   }

@@ -58,7 +58,7 @@ export function normalizePath(pathname: string): string {
   if (!path.startsWith('/')) path = `/${path}`;
   if (path.length > 1 && path.endsWith('/')) path = path.replace(/\/+$/, '') || '/';
   if (path.length > 1024) {
-    throw new ViewletError('E_NO_PATH', `request path is ${path.length} characters; viewlets vary by paths of at most 1024.`);
+    throw new ViewletError('E_INVALID_PATH', `request path is ${path.length} characters; viewlets vary by paths of at most 1024.`);
   }
   return path;
 }

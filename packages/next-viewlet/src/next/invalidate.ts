@@ -42,7 +42,7 @@ async function resolveTarget(target: InvalidationTarget, args: readonly unknown[
     return { tag: target };
   }
   if (target?.kind !== 'viewlet') {
-    throw new ViewletError('E_INVALID_DEFINITION', 'invalidation needs a viewlet (from viewlet()) or a tag string.');
+    throw new ViewletError('E_INVALID_TARGET', 'invalidation needs a viewlet (from viewlet()) or a tag string.');
   }
   if (args === undefined) return { tag: viewletTag(target.name), definition: target };
   const canonical = await target.normalizeArgs(args);
@@ -96,7 +96,7 @@ export async function refreshViewlet(
     updateTag(tag);
   } catch (error) {
     throw new ViewletError(
-      'E_INVALID_DEFINITION',
+      'E_NOT_SERVER_ACTION',
       'refreshViewlet() works only inside a Server Action; use revalidateViewlet() or expireViewlet() in Route Handlers.',
       { cause: error },
     );

@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { NextConfig } from 'next';
+import { ViewletError } from '../core/errors.ts';
 
 export interface WithViewletsOptions {
   /**
@@ -38,7 +39,7 @@ export function viewletCacheHandlerPath(): string {
 
 export function withViewlets(config: NextConfig = {}, options: WithViewletsOptions = {}): NextConfig {
   if (config.cacheComponents === false) {
-    throw new Error('[next-viewlet] withViewlets() needs cacheComponents; remove cacheComponents: false from next.config.');
+    throw new ViewletError('E_INVALID_CONFIG', 'withViewlets() needs cacheComponents; remove cacheComponents: false from next.config.');
   }
   const handler = options.cacheHandler === false ? undefined : viewletCacheHandlerPath();
   return {

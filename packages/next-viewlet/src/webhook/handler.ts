@@ -13,7 +13,7 @@
  * signed body gets that far. If invalidation itself fails, the record is
  * removed again so a retry is not answered "duplicate".
  */
-import { isViewletError, type ViewletErrorCode } from '../core/errors.ts';
+import { isViewletError, ViewletError, type ViewletErrorCode } from '../core/errors.ts';
 import { defaultLog } from '../util/log.ts';
 import type { ViewletStore } from '../stores/types.ts';
 import { resolvePayload, type RevalidationMode } from './payload.ts';
@@ -86,8 +86,9 @@ export interface RevalidationHandlerOptions {
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   const result = value ?? fallback;
-  if (!Number.isSafeInteger(result) || result < 1)
-    throw new RangeError(`createRevalidationHandler: ${name} must be a positive integer, got ${value}.`);
+  if (!Number.isSafeInteger(result) || result < 1) {
+    throw new ViewletError('E_WEBHOOK_OPTIONS', `createRevalidationHandler: ${name} must be a positive integer, got ${value}.`);
+  }
   return result;
 }
 
@@ -108,7 +109,22 @@ function isJson(contentType: string | null): boolean {
 
 export function createRevalidationHandler(options: RevalidationHandlerOptions): (request: Request) => Promise<Response> {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError('createRevalidationHandler(options) needs an options object with `secrets`.');
+    throw new ViewletError('E_WEBHOOK_OPTIONS', 'createRevalidationHandler(options) needs an options object with `secrets`.');
+  }
+  for (const name of ['invalidate', 'now', 'onEvent', 'clientIp'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new ViewletError('E_WEBHOOK_OPTIONS', `createRevalidationHandler: ${name} must be a function, got ${typeof options[name]}.`);
+    }
+  }
+  if (
+    options.rateLimit !== undefined &&
+    options.rateLimit !== false &&
+    (options.rateLimit === null || typeof options.rateLimit !== 'object')
+  ) {
+    throw new ViewletError(
+      'E_WEBHOOK_OPTIONS',
+      'createRevalidationHandler: rateLimit must be { limit?, windowMs?, maxClients? } or false.',
+    );
   }
   const keys = parseSecrets(options.secrets);
   const tolerance = positiveInteger('toleranceSeconds', options.toleranceSeconds, DEFAULT_TOLERANCE_SECONDS);
@@ -117,7 +133,8 @@ export function createRevalidationHandler(options: RevalidationHandlerOptions): 
   const replayTtl = positiveInteger('replayTtlSeconds', options.replayTtlSeconds, 600);
   if (replayTtl < 2 * tolerance) {
     // A message is acceptable for 2 × tolerance seconds; a shorter record would let it be replayed.
-    throw new RangeError(
+    throw new ViewletError(
+      'E_WEBHOOK_OPTIONS',
       `createRevalidationHandler: replayTtlSeconds (${replayTtl}) must be at least 2 × toleranceSeconds (${2 * tolerance}).`,
     );
   }
@@ -125,6 +142,9 @@ export function createRevalidationHandler(options: RevalidationHandlerOptions): 
   const invalidate = options.invalidate ?? nextInvalidate;
   const limiter = options.rateLimit === false ? undefined : createRateLimiter(options.rateLimit);
   const injected = options.store;
+  if (injected !== undefined && (typeof injected?.setIfAbsent !== 'function' || typeof injected.deleteIfEquals !== 'function')) {
+    throw new ViewletError('E_WEBHOOK_OPTIONS', 'createRevalidationHandler: store must be a ViewletStore (from next-viewlet/stores).');
+  }
   const replay = createReplayGuard({
     store: injected ? () => injected : defaultStore,
     // + 1 s: the timestamp check floors the clock to whole seconds, so a message

@@ -5,6 +5,7 @@
  * signature check still guards everything behind it.
  */
 import { LRUCache } from 'lru-cache';
+import { ViewletError } from '../core/errors.ts';
 
 export interface RateLimitOptions {
   /** Requests allowed per client and window. Default 60. */
@@ -29,7 +30,9 @@ export function createRateLimiter(options: RateLimitOptions = {}): (client: stri
     ['windowMs', windowMs],
     ['maxClients', maxClients],
   ] as const) {
-    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`rateLimit.${name} must be a positive integer, got ${value}.`);
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new ViewletError('E_WEBHOOK_OPTIONS', `rateLimit.${name} must be a positive integer, got ${value}.`);
+    }
   }
   const windows = new LRUCache<string, { count: number; resetAt: number }>({ max: maxClients });
 

@@ -76,6 +76,10 @@ export async function sendRevalidation(options: SendRevalidationOptions): Promis
   const headers = signWebhook({ secret: options.secret, body, ...(options.id !== undefined && { id: options.id }) });
   const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) {
+    throw new ViewletError('E_WEBHOOK_OPTIONS', `sendRevalidation: timeoutMs must be a positive integer, got ${options.timeoutMs}.`);
+  }
+  if (typeof doFetch !== 'function') throw new ViewletError('E_WEBHOOK_OPTIONS', 'sendRevalidation: fetch must be a function.');
 
   let response: Response;
   let text: string;

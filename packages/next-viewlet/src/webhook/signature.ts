@@ -127,7 +127,7 @@ export interface VerifiedWebhook {
  * `E_WEBHOOK_TIMESTAMP` (outside the tolerance), `E_WEBHOOK_SIGNATURE` (no
  * signature matches), `E_WEBHOOK_SECRET` (no usable secret). A `now` or
  * `toleranceSeconds` that is not a finite number (or a negative tolerance)
- * throws a `RangeError` rather than skipping the freshness check.
+ * throws `E_WEBHOOK_OPTIONS` rather than skipping the freshness check.
  */
 export function verifyWebhook(options: VerifyWebhookOptions): VerifiedWebhook {
   const keys = parseSecrets(options.secrets);
@@ -141,9 +141,9 @@ export function verifyWithKeys(keys: readonly Uint8Array[], options: Omit<Verify
   const nowMs = options.now ?? Date.now();
   // NaN would make the freshness comparison false, accepting any timestamp: fail closed.
   if (!Number.isFinite(tolerance) || tolerance < 0) {
-    throw new RangeError(`verifyWebhook: toleranceSeconds must be a finite number >= 0, got ${tolerance}.`);
+    throw new ViewletError('E_WEBHOOK_OPTIONS', `verifyWebhook: toleranceSeconds must be a finite number >= 0, got ${tolerance}.`);
   }
-  if (!Number.isFinite(nowMs)) throw new RangeError(`verifyWebhook: now must be a finite time in ms, got ${nowMs}.`);
+  if (!Number.isFinite(nowMs)) throw new ViewletError('E_WEBHOOK_OPTIONS', `verifyWebhook: now must be a finite time in ms, got ${nowMs}.`);
   const id = header(options.headers, 'webhook-id');
   const timestampText = header(options.headers, 'webhook-timestamp');
   const signatureText = header(options.headers, 'webhook-signature');

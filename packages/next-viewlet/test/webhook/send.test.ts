@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sendRevalidation, WebhookResponseError } from '../../src/webhook/send.ts';
 import { signWebhook } from '../../src/webhook/signature.ts';
 import { OLD_SECRET, OTHER_SECRET, SECRET, serve, setup } from './helpers.ts';
+import { expectViewletRejection } from '../support/errors.ts';
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -100,6 +101,19 @@ describe('sendRevalidation ↔ createRevalidationHandler over HTTP', () => {
 
   it('refuses to send nothing', async () => {
     await expect(sendRevalidation({ url: 'https://shop.test/', secret: SECRET })).rejects.toMatchObject({ code: 'E_WEBHOOK_PAYLOAD' });
+  });
+});
+
+describe('sendRevalidation options', () => {
+  it.each([
+    ['a NaN timeout', { timeoutMs: Number.NaN }],
+    ['a zero timeout', { timeoutMs: 0 }],
+    ['a fetch that is not a function', { fetch: 'fetch' }],
+  ])('refuses %s with E_WEBHOOK_OPTIONS before sending anything', async (_label, extra) => {
+    await expectViewletRejection(
+      sendRevalidation({ url: 'http://127.0.0.1:9/never', secret: SECRET, tags: ['a'], ...(extra as object) }),
+      'E_WEBHOOK_OPTIONS',
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NEVER, parseDuration, resolveLife } from './life.ts';
-import { expectViewletError } from '../../test/support/errors.ts';
+import { NEVER, parseDuration, resolveLife } from '../../src/core/life.ts';
+import { expectViewletError } from '../support/errors.ts';
 
 describe('parseDuration', () => {
   it.each([

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { viewlet } from './define.ts';
-import { MAX_ISLAND_ARGS_BYTES, resolveIsland } from './island.ts';
-import { clearRegistry } from './registry.ts';
-import { expectViewletError, expectViewletRejection } from '../../test/support/errors.ts';
+import { viewlet } from '../../src/core/define.ts';
+import { MAX_ISLAND_ARGS_BYTES, resolveIsland } from '../../src/core/island.ts';
+import { clearRegistry } from '../../src/core/registry.ts';
+import { expectViewletError, expectViewletRejection } from '../support/errors.ts';
 
 afterEach(() => clearRegistry());
 

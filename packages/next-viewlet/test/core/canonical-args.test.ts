@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { argsKey, canonicalArgs, shortHash } from './canonical-args.ts';
-import { expectViewletError } from '../../test/support/errors.ts';
+import { argsKey, canonicalArgs, shortHash } from '../../src/core/canonical-args.ts';
+import { expectViewletError } from '../support/errors.ts';
 
 describe('canonicalArgs', () => {
   it('sorts object keys at every depth', () => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { argsWhenNoneGiven, viewlet } from './define.ts';
-import { clearRegistry, getViewlet, listViewlets } from './registry.ts';
-import { expectViewletError, expectViewletRejection } from '../../test/support/errors.ts';
+import { argsWhenNoneGiven, viewlet } from '../../src/core/define.ts';
+import { clearRegistry, getViewlet, listViewlets } from '../../src/core/registry.ts';
+import { expectViewletError, expectViewletRejection } from '../support/errors.ts';
 
 afterEach(() => clearRegistry());
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalArgs } from './canonical-args.ts';
-import { assertValidTag, collectTags, MAX_TAGS, viewletArgsTag, viewletTag } from './tags.ts';
-import { expectViewletError } from '../../test/support/errors.ts';
+import { canonicalArgs } from '../../src/core/canonical-args.ts';
+import { assertValidTag, collectTags, MAX_TAGS, viewletArgsTag, viewletTag } from '../../src/core/tags.ts';
+import { expectViewletError } from '../support/errors.ts';
 
 describe('tags', () => {
   it('builds readable automatic tags for short args', () => {
