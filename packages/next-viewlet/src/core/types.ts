@@ -68,3 +68,11 @@ export interface ViewletDefinition<A extends unknown[] = unknown[], D = unknown>
 
 // biome-ignore lint/suspicious/noExplicitAny: A and D are invariant (they appear in parameters and results); this type accepts every definition.
 export type AnyViewlet = ViewletDefinition<any, any>;
+
+/**
+ * A definition whose args are `A`, whatever its data type: what `<Viewlet>`,
+ * `<ViewletIsland>` and the invalidation functions accept, so `args` is checked
+ * against the definition.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: D (the data type) is invariant; any definition with args A is accepted.
+export type ViewletOf<A extends unknown[]> = ViewletDefinition<A, any>;

@@ -4,14 +4,13 @@
  * `island: true` can be loaded; args pass the viewlet's schema on the server.
  */
 import type { ReactNode } from 'react';
-import type { ViewletDefinition } from '../core/types.ts';
+import type { ViewletOf } from '../core/types.ts';
 import { ViewletError } from '../core/errors.ts';
 import { IslandClient } from './island-client.tsx';
 
 export type ViewletIslandProps<A extends unknown[]> = {
   /** An island viewlet. Importing it here also registers it for the Server Action. */
-  // biome-ignore lint/suspicious/noExplicitAny: D (the data type) is invariant; any definition is accepted here.
-  of: ViewletDefinition<A, any>;
+  of: ViewletOf<A>;
   /** Shown until the island has loaded. */
   fallback?: ReactNode;
   /** When to load: after hydration (`'mount'`, default), when scrolled into view, or on a button. */
