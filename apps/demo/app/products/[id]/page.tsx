@@ -25,7 +25,7 @@ export default async function ProductPage({ params }: PageProps<'/products/[id]'
       <ViewletIsland
         of={recommendations}
         args={[id as '1' | '2' | '3']}
-        load="visible"
+        when="visible"
         refreshLabel="Refresh suggestions"
         fallback={<p className="skeleton">Loading suggestions…</p>}
       />
