@@ -76,7 +76,10 @@ export interface RevalidationHandlerOptions {
   rateLimit?: RateLimitOptions | false;
   /** The client key for the rate limit. Default: first `x-forwarded-for` entry, else `'unknown'`. */
   clientIp?: (request: Request) => string;
-  /** Performs the invalidation. Default: Next's `revalidateTag(tag, 'max')` (soft) or `revalidateTag(tag, { expire: 0 })` (hard). */
+  /**
+   * Performs the invalidation of one message.
+   * @default Next's `revalidateTag(tag, 'max')` per tag for `'revalidate'`, `revalidateTag(tag, { expire: 0 })` for `'expire'`
+   */
   invalidate?: (action: InvalidationAction) => void | Promise<void>;
   /** Clock in ms since the epoch. Default `Date.now`. */
   now?: () => number;
@@ -94,7 +97,7 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
 
 async function nextInvalidate({ tags, mode }: InvalidationAction): Promise<void> {
   const { revalidateTag } = await import('next/cache');
-  for (const tag of tags) revalidateTag(tag, mode === 'hard' ? { expire: 0 } : 'max');
+  for (const tag of tags) revalidateTag(tag, mode === 'expire' ? { expire: 0 } : 'max');
 }
 
 /** The process's store (memoised by `getProcessStore`; from env: Redis, Upstash or memory). Imported lazily: senders never load it. */

@@ -15,7 +15,7 @@ export interface SendRevalidationOptions {
   tags?: string[];
   /** Viewlets to invalidate, by registered name, optionally narrowed to one args combination. */
   viewlets?: ViewletTarget[];
-  /** `'soft'` (default) or `'hard'`. */
+  /** `'revalidate'` (stale now, re-rendered in the background) or `'expire'` (expired now). @default 'revalidate' */
   mode?: RevalidationMode;
   /** Message id. Pass the same id when retrying the same message: the receiver then runs it at most once. Default: random. */
   id?: string;
@@ -57,7 +57,7 @@ function isResult(value: unknown): value is RevalidationResult {
     typeof v === 'object' &&
     v !== null &&
     typeof v.revalidated === 'number' &&
-    (v.mode === 'soft' || v.mode === 'hard') &&
+    (v.mode === 'revalidate' || v.mode === 'expire') &&
     Array.isArray(v.tags)
   );
 }

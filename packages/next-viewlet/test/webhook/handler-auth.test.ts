@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { isViewletError } from '../../src/core/errors.ts';
 import { createRevalidationHandler } from '../../src/webhook/handler.ts';
 import { signWebhook } from '../../src/webhook/signature.ts';
-import { expectRefused, NOW_S, OLD_SECRET, OTHER_SECRET, rawSignature, SECRET, setup, signedRequest } from './helpers.ts';
+import { expectRefused, NOW_S, OLD_SECRET, OTHER_SECRET, rawSignature, SECRET, setup, signedRequest } from '../support/webhook.ts';
 import { expectViewletError } from '../support/errors.ts';
 
 const BODY = JSON.stringify({ tags: ['product:1'] });

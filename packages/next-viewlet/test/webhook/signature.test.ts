@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isViewletError } from '../../src/core/errors.ts';
 import { generateWebhookSecret, parseSecret, parseSecrets } from '../../src/webhook/secrets.ts';
 import { hmacSha256, signWebhook, verifyWebhook } from '../../src/webhook/signature.ts';
-import { errorOf, setup, SECRET } from './helpers.ts';
+import { errorOf, setup, SECRET } from '../support/webhook.ts';
 import { codeOf } from '../support/errors.ts';
 
 // Published by the standard-webhooks repository (libraries/javascript/src/webhook.test.ts, "sign function works").
