@@ -9,8 +9,11 @@ import { normalizePath, VIEWLET_PATH_HEADER, varyNeeds, type VaryValues } from '
 
 /** Overrides for resolving a variant other than the current request's (used by refresh). */
 export interface VariantOverride {
+  /** Render for this user id (`null`: anonymous) instead of the current request's. @default the request's user */
   user?: string | null;
+  /** Render for this session id (`null`: none) instead of the current request's. @default the request's session */
   session?: string | null;
+  /** Render for this path instead of the current request's, e.g. `'/products/3'` from an admin page. @default the request's path */
   path?: string;
 }
 

@@ -9,6 +9,7 @@ import { resolveIsland } from '../core/island.ts';
 import { renderViewlet } from './render-viewlet.ts';
 import { reportViewletError } from './report-error.ts';
 
+/** The island action's answer: the rendered node, or a code and a message (never a stack) for the browser. */
 export type IslandResult = { ok: true; node: unknown } | { ok: false; code: string; message: string };
 
 export async function loadViewletIsland(name: unknown, args: unknown): Promise<IslandResult> {

@@ -11,14 +11,16 @@ import { ViewletError } from '../core/errors.ts';
 export interface WithViewletsOptions {
   /**
    * Partial prefetching renders every dynamic hole twice per request (measured:
-   * about half the throughput on a page of cached fragments). Default `false`.
+   * about half the throughput on a page of cached fragments). `config.partialPrefetching` wins.
+   * @default false
    */
   partialPrefetching?: boolean;
   /**
    * Install next-viewlet's cache handler (memory by default; Redis or Upstash
    * when configured, see docs/stores-and-deployment.md) for the `default` and
    * `remote` cache kinds. Kinds you set in `cacheHandlers` yourself are kept.
-   * `false` leaves Next's built-in handler. Default `true`.
+   * `false` leaves Next's built-in handler.
+   * @default true
    */
   cacheHandler?: boolean;
 }

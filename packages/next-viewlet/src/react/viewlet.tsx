@@ -13,9 +13,17 @@ import { ViewletBoundary } from './viewlet-boundary.tsx';
 export type ViewletProps<A extends unknown[]> = {
   /** The viewlet to render. */
   of: ViewletOf<A>;
-  /** Shown while the viewlet streams in, and instead of it when it fails. Default: nothing. */
+  /** Shown while the viewlet streams in, and instead of it when it fails. @default nothing */
   fallback?: ReactNode;
-} & ([] extends A ? { args?: A } : { args: A });
+} & ([] extends A
+  ? {
+      /** The viewlet's args (checked by its schema, canonicalised). @default [] */
+      args?: A;
+    }
+  : {
+      /** The viewlet's args (checked by its schema, canonicalised). */
+      args: A;
+    });
 
 export function Viewlet<A extends unknown[]>(props: ViewletProps<A>): ReactNode {
   return (

@@ -8,11 +8,11 @@ import { LRUCache } from 'lru-cache';
 import { ViewletError } from '../core/errors.ts';
 
 export interface RateLimitOptions {
-  /** Requests allowed per client and window. Default 60. */
+  /** Requests allowed per client and window. @default 60 */
   limit?: number;
-  /** Window length in ms. Default 60_000. */
+  /** Window length in ms. @default 60_000 */
   windowMs?: number;
-  /** Clients remembered at most (memory bound). Default 10_000. */
+  /** Clients remembered at most (memory bound). @default 10_000 */
   maxClients?: number;
 }
 

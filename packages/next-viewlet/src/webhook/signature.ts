@@ -31,9 +31,9 @@ function signedBytes(key: Uint8Array, id: string, timestamp: number | string, bo
 export interface SignWebhookOptions {
   /** `whsec_...` secret, or several (each adds a signature: both sides of a rotation accept the message). */
   secret: string | readonly string[];
-  /** Message id, unique per message and kept across retries. Default: `msg_` + 24 random base64url characters. */
+  /** Message id, unique per message and kept across retries. @default `msg_` + 24 random base64url characters */
   id?: string;
-  /** Seconds since the epoch. Default: now. */
+  /** Seconds since the epoch. @default now */
   timestamp?: number;
   /** The exact bytes that will be sent. */
   body: string | Uint8Array;
@@ -109,13 +109,14 @@ export interface VerifyWebhookOptions {
   headers: HeaderSource;
   /** The raw body, exactly as received. */
   body: Uint8Array | string;
-  /** Current time in ms since the epoch. Default `Date.now()`. */
+  /** Current time in ms since the epoch. @default Date.now() */
   now?: number;
-  /** Accepted clock difference, both ways, in seconds. Default 300. */
+  /** Accepted clock difference, both ways, in seconds. @default 300 */
   toleranceSeconds?: number;
 }
 
 export interface VerifiedWebhook {
+  /** The message id, from `webhook-id`. */
   id: string;
   /** Seconds since the epoch, from `webhook-timestamp`. */
   timestamp: number;

@@ -64,11 +64,12 @@ export function rawSignature(secret: string, id: string, timestamp: string, body
   return `v1,${hmacSha256(parseSecret(secret), `${id}.${timestamp}.`, body).toString('base64')}`;
 }
 
-/** A handler with an invalidate spy, a test store, a fixed clock and an event log. */
+/** A handler with an invalidate spy, a test store, a fixed clock, an event log and a log of its own lines. */
 export function setup(overrides: Partial<RevalidationHandlerOptions> = {}) {
   const store = memoryStore();
   const invalidate = vi.fn<NonNullable<RevalidationHandlerOptions['invalidate']>>();
   const events: RevalidationEvent[] = [];
+  const logs: string[] = [];
   const clock = store.clock;
   const handler = createRevalidationHandler({
     secrets: [SECRET],
@@ -76,9 +77,14 @@ export function setup(overrides: Partial<RevalidationHandlerOptions> = {}) {
     invalidate,
     now: () => clock.now,
     onEvent: (event) => events.push(event),
+    logger: {
+      debug: () => {},
+      warn: (line) => logs.push(`warn: ${line}`),
+      error: (line) => logs.push(`error: ${line}`),
+    },
     ...overrides,
   });
-  return { handler, store, invalidate, events, clock };
+  return { handler, store, invalidate, events, logs, clock };
 }
 
 export async function errorOf(response: Response): Promise<{ code: string; message: string }> {

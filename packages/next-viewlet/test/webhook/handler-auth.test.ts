@@ -27,6 +27,9 @@ describe('configuration', () => {
     ]) {
       await expectRefused(ctx, await ctx.handler(request), 503, 'E_WEBHOOK_DISABLED');
     }
+    expect(ctx.logs, 'warned once, through the given logger').toEqual([
+      'warn: the revalidation webhook has no secret configured; every request is refused with 503.',
+    ]);
   });
 
   it('throws E_WEBHOOK_SECRET at creation for a malformed secret, without quoting it', () => {
@@ -62,6 +65,7 @@ describe('configuration', () => {
     ['a rate limit of 0 requests', { secrets: [SECRET], rateLimit: { limit: 0 } }],
     ['a rate-limit window of 1.5 ms', { secrets: [SECRET], rateLimit: { windowMs: 1.5 } }],
     ['a rate limit remembering no clients', { secrets: [SECRET], rateLimit: { maxClients: 0 } }],
+    ['a logger without error()', { secrets: [SECRET], logger: { warn() {} } }],
   ])('refuses %s with E_WEBHOOK_OPTIONS at creation', (_label, options) => {
     expectViewletError(() => createRevalidationHandler(options as never), 'E_WEBHOOK_OPTIONS');
   });
@@ -73,6 +77,9 @@ describe('configuration', () => {
     const event = ctx.events.at(-1);
     expect(event).toMatchObject({ type: 'rejected', code: 'E_WEBHOOK_INTERNAL' });
     expect((event as { cause?: { code?: string } }).cause?.code).toBe('E_WEBHOOK_OPTIONS');
+    expect(ctx.logs).toEqual([
+      expect.stringMatching(/^error: revalidation webhook: E_WEBHOOK_INTERNAL: .* Cause: E_WEBHOOK_OPTIONS: verifyWebhook: now must be/),
+    ]);
   });
 });
 

@@ -79,6 +79,9 @@ describe('replays', () => {
     expect((await errorOf(failed)).code).toBe('E_WEBHOOK_INVALIDATE');
     expect(ctx.store.records.size).toBe(0);
     expect(ctx.events[0]).toMatchObject({ type: 'rejected', code: 'E_WEBHOOK_INVALIDATE', cause: expect.any(Error) });
+    expect(ctx.logs).toEqual([
+      'error: revalidation webhook: E_WEBHOOK_INVALIDATE: the invalidation failed; retry with the same webhook-id. Cause: Error: revalidateTag failed',
+    ]);
     expect((await ctx.handler(signedRequest())).status).toBe(200);
     expect(ctx.invalidate).toHaveBeenCalledTimes(2);
     expect(ctx.store.records.size).toBe(1);
