@@ -61,6 +61,17 @@ export function configureViewlets(settings: ViewletSettings): void {
     throw new ViewletError('E_INVALID_SETTINGS', 'configureViewlets() takes an object of settings.');
   }
   const current = store();
+  for (const key of ['enabled', 'logErrors'] as const) {
+    if (settings[key] !== undefined && typeof settings[key] !== 'boolean') {
+      throw new ViewletError('E_INVALID_SETTINGS', `${key} must be true or false, got ${JSON.stringify(settings[key])}.`);
+    }
+  }
+  if (settings.onError !== undefined && typeof settings.onError !== 'function') {
+    throw new ViewletError('E_INVALID_SETTINGS', 'onError must be a function (error, viewletName) => void.');
+  }
+  if (settings.identity !== undefined && (settings.identity === null || typeof settings.identity !== 'object')) {
+    throw new ViewletError('E_INVALID_SETTINGS', 'identity must be an object: { user?, userCookie?, session?, sessionCookie? }.');
+  }
   if (settings.identity) {
     for (const key of ['user', 'session'] as const) {
       const fn = settings.identity[key];

@@ -37,6 +37,16 @@ describe('settings', () => {
     expectViewletError(() => configureViewlets(null as never), 'E_INVALID_SETTINGS', /takes an object/);
   });
 
+  it.each([
+    ['enabled as a string (an env var passed through)', { enabled: 'off' }, /enabled must be true or false/],
+    ['logErrors as a number', { logErrors: 0 }, /logErrors must be true or false/],
+    ['an onError that is not a function', { onError: 'console.error' }, /onError must be a function/],
+    ['identity that is not an object', { identity: 'uid' }, /identity must be an object/],
+  ])('rejects %s, changing nothing', (_label, settings, message) => {
+    expectViewletError(() => configureViewlets(settings as never), 'E_INVALID_SETTINGS', message);
+    expect(getSettings()).toEqual({});
+  });
+
   it('is shared through globalThis, so a second module copy sees it', async () => {
     configureViewlets({ enabled: false });
     vi.resetModules();
