@@ -2,28 +2,20 @@
  * revalidate / expire / refresh without a browser: Next's APIs are mocked
  * (test/support/next-mocks.ts), our resolution of targets, args and variants runs for real.
  */
-import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { z } from 'zod';
 import { viewlet } from '../../src/core/define.ts';
-import { clearRegistry } from '../../src/core/registry.ts';
-import { configureViewlets, resetSettings } from '../../src/core/settings.ts';
+import { configureViewlets } from '../../src/core/settings.ts';
 import { VIEWLET_PATH_HEADER } from '../../src/core/vary.ts';
 import { expireViewlet, type InvalidationResult, refreshViewlet, revalidateViewlet } from '../../src/next/invalidate.ts';
 import { expectViewletRejection } from '../support/errors.ts';
-import { afterQueue, nextCacheMock, request, resetNextMocks, runAfter } from '../support/next-mocks.ts';
+import { afterQueue, nextCacheMock, request, runAfter, useNextLayer } from '../support/next-mocks.ts';
 
 vi.mock('next/cache', async () => (await import('../support/next-mocks.ts')).nextCacheMock);
 vi.mock('next/server', async () => (await import('../support/next-mocks.ts')).nextServerMock);
 vi.mock('next/headers', async () => (await import('../support/next-mocks.ts')).nextHeadersMock);
 
-beforeEach(() => {
-  resetNextMocks();
-  configureViewlets({ logErrors: false, identity: { userCookie: 'uid' } });
-});
-afterEach(() => {
-  clearRegistry();
-  resetSettings();
-});
+useNextLayer();
 
 function teaserViewlet(render = vi.fn((_ctx: unknown, id: string, size: number) => `${id}/${size}`)) {
   const teaser = viewlet(

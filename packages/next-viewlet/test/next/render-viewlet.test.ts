@@ -2,31 +2,23 @@
  * `renderViewlet` without a browser: Next's request APIs are mocked
  * (test/support/next-mocks.ts), everything of ours runs for real.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ViewletError } from '../../src/core/errors.ts';
 import { viewlet } from '../../src/core/define.ts';
-import { clearRegistry } from '../../src/core/registry.ts';
-import { configureViewlets, resetSettings } from '../../src/core/settings.ts';
+import { configureViewlets } from '../../src/core/settings.ts';
 import { VIEWLET_PATH_HEADER } from '../../src/core/vary.ts';
 import { cachedViewlet, unwrapCached } from '../../src/next/cached-viewlet.ts';
 import { loadViewletIsland } from '../../src/next/island-action.ts';
 import { renderViewlet } from '../../src/next/render-viewlet.ts';
 import { expectViewletRejection } from '../support/errors.ts';
-import { nextCacheMock, nextServerMock, request, resetNextMocks } from '../support/next-mocks.ts';
+import { nextCacheMock, nextServerMock, request, useNextLayer } from '../support/next-mocks.ts';
 
 vi.mock('next/cache', async () => (await import('../support/next-mocks.ts')).nextCacheMock);
 vi.mock('next/server', async () => (await import('../support/next-mocks.ts')).nextServerMock);
 vi.mock('next/headers', async () => (await import('../support/next-mocks.ts')).nextHeadersMock);
 
-beforeEach(() => {
-  resetNextMocks();
-  configureViewlets({ logErrors: false, identity: { userCookie: 'uid' } });
-});
-afterEach(() => {
-  clearRegistry();
-  resetSettings();
-});
+useNextLayer();
 
 describe('renderViewlet', () => {
   it('a sitewide viewlet: marks the request dynamic, then renders through the cached function with its tags and life', async () => {

@@ -11,9 +11,12 @@
  *
  * `request` is the current request those mocks answer with; `afterQueue`
  * holds the callbacks given to `after()`, run by `runAfter()` as Next does once
- * the response is sent. Call `resetNextMocks()` in `beforeEach`.
+ * the response is sent. `useNextLayer()` resets them before each test and
+ * forgets registrations and settings after it.
  */
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { clearRegistry } from '../../src/core/registry.ts';
+import { configureViewlets, resetSettings, type ViewletSettings } from '../../src/core/settings.ts';
 
 export const request = { cookies: new Map<string, string>(), headers: new Headers() };
 export const afterQueue: (() => unknown)[] = [];
@@ -52,4 +55,16 @@ export function resetNextMocks(): void {
   request.cookies.clear();
   request.headers = new Headers();
   afterQueue.length = 0;
+}
+
+/** Before each test: fresh mocks and `settings` (failure log off, a `uid` user cookie); after it: no viewlets, no settings. */
+export function useNextLayer(settings: ViewletSettings = { logErrors: false, identity: { userCookie: 'uid' } }): void {
+  beforeEach(() => {
+    resetNextMocks();
+    configureViewlets(settings);
+  });
+  afterEach(() => {
+    clearRegistry();
+    resetSettings();
+  });
 }
