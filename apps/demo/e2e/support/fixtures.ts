@@ -41,3 +41,11 @@ export async function signIn(context: BrowserContext, user: string): Promise<voi
     'the signed user cookie is set',
   ).toBe(true);
 }
+
+/** Entries the demo's cache handler has written so far (all stores), from its stats endpoint. */
+export async function cacheWrites(page: Page): Promise<number> {
+  const response = await page.request.get('/api/viewlets/stats');
+  expect(response.status()).toBe(200);
+  const report = (await response.json()) as { stores: Record<string, { set: number }> };
+  return Object.values(report.stores).reduce((sum, store) => sum + store.set, 0);
+}

@@ -30,7 +30,7 @@ const readers = new WeakMap<object, Reader>();
 function bareNameError(kind: 'user' | 'session', name: unknown): ViewletError {
   const example = typeof name === 'string' && /^[\w.-]{1,64}$/.test(name) ? name : 'uid';
   return new ViewletError(
-    'E_INVALID_DEFINITION',
+    'E_INVALID_SETTINGS',
     `identity.${kind}Cookie is a bare cookie name (${JSON.stringify(String(name).slice(0, 64))}); anyone can send that cookie with any ${kind} id. ` +
       `Sign it: ${kind}Cookie: { name: '${example}', secrets: [process.env.VIEWLET_COOKIE_SECRET] }, issued with issueSignedCookie(); ` +
       `or resolve the ${kind} from your auth with identity.${kind}: (request) => id | null. ` +
@@ -52,7 +52,7 @@ export function cookieIdentity(kind: 'user' | 'session', option: unknown): Reade
   if (trustUnsignedCookie !== undefined) {
     if (trustUnsignedCookie !== true || secrets !== undefined) {
       throw new ViewletError(
-        'E_INVALID_DEFINITION',
+        'E_INVALID_SETTINGS',
         `${where}: give either secrets (a signed cookie) or trustUnsignedCookie: true (a cookie taken as it is), not both.`,
       );
     }

@@ -10,16 +10,6 @@ import type { StandardJSONSchemaV1, StandardSchemaV1 } from '@standard-schema/sp
 import type { AnyViewlet, DataContext, DataViewletOptions, OutputViewletOptions, ViewletContext, ViewletDefinition } from './types.ts';
 import { assertVary } from './vary.ts';
 
-export type {
-  AnyViewlet,
-  DataContext,
-  DataViewletOptions,
-  OutputViewletOptions,
-  ViewletContext,
-  ViewletDefinition,
-  ViewletOptions,
-} from './types.ts';
-
 const NAME_RE = /^[A-Za-z0-9][\w./-]{0,99}$/;
 
 /** A function's source, or a value's JSON: what tells two definitions apart. */

@@ -82,7 +82,6 @@ export async function admitIsland(
         : new ViewletError('E_INVALID_ARGS', 'the island call could not be checked.', { cause: error });
     }
   }
-  const message = refusal.message.replace(/^\[next-viewlet\] \w+: /, '');
-  refusals.record(`refused island call (${refusal.code})`, client, message);
-  return { ok: false, code: refusal.code, message };
+  refusals.record(`refused island call (${refusal.code})`, client, refusal.message);
+  return { ok: false, code: refusal.code, message: refusal.message };
 }

@@ -43,7 +43,7 @@ export function appPathOptions(): Required<PathOptions> {
 
 function tooLong(message: string): never {
   throw new ViewletError(
-    'E_NO_PATH',
+    'E_INVALID_PATH',
     `${message}; viewlets vary by paths of at most ${MAX_PATH_LENGTH} characters and ${MAX_PATH_SEGMENTS} segments.`,
   );
 }
@@ -52,11 +52,11 @@ function tooLong(message: string): never {
  * The canonical form of a request path: query and fragment dropped, repeated
  * slashes collapsed, dot segments resolved, percent-escapes of unreserved
  * characters decoded (the rest upper-cased), `basePath` stripped, the trailing
- * slash as `trailingSlash` says. Throws `E_NO_PATH` for a path longer than
+ * slash as `trailingSlash` says. Throws `E_INVALID_PATH` for a path longer than
  * {@link MAX_PATH_LENGTH} or deeper than {@link MAX_PATH_SEGMENTS}.
  */
 export function normalizePath(pathname: string, options: PathOptions = {}): string {
-  if (typeof pathname !== 'string') throw new ViewletError('E_NO_PATH', `a path must be a string, got ${typeof pathname}.`);
+  if (typeof pathname !== 'string') throw new ViewletError('E_INVALID_PATH', `a path must be a string, got ${typeof pathname}.`);
   // A cheap bound first: nothing below runs on megabytes of input.
   if (pathname.length > 4 * MAX_PATH_LENGTH) tooLong(`the path has ${pathname.length} characters`);
   const defaults = appPathOptions();

@@ -65,11 +65,11 @@ const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const MAC_BYTES = 32;
 
-function fail(where: string, message: string): never {
-  throw new ViewletError('E_INVALID_DEFINITION', `${where}: ${message}`);
+function fail(where: string, message: string, code: 'E_INVALID_SETTINGS' | 'E_INVALID_ARGS' = 'E_INVALID_SETTINGS'): never {
+  throw new ViewletError(code, `${where}: ${message}`);
 }
 
-/** Checks a cookie's options and returns its keys (current first). Throws `E_INVALID_DEFINITION`. */
+/** Checks a cookie's options and returns its keys (current first). Throws `E_INVALID_SETTINGS`. */
 export function cookieKeys(options: SignedCookieOptions, where = 'signed cookie'): { name: string; keys: Buffer[] } {
   if (options === null || typeof options !== 'object') fail(where, 'give { name, secrets }.');
   const { name, secrets } = options;
@@ -102,12 +102,18 @@ function mac(key: Buffer, name: string, payload: string): Buffer {
 /** The signed value of a cookie holding `value` (optionally expiring at `expiresAt`, seconds since the epoch). */
 export function signCookieValue(options: SignedCookieOptions, value: string, expiresAt: number | null = null): string {
   const { name, keys } = cookieKeys(options);
-  if (typeof value !== 'string' || value === '') fail('signCookieValue', 'the value must be a non-empty string.');
-  if (expiresAt !== null && !Number.isSafeInteger(expiresAt)) fail('signCookieValue', 'expiresAt must be whole seconds since the epoch.');
+  if (typeof value !== 'string' || value === '') fail('signCookieValue', 'the value must be a non-empty string.', 'E_INVALID_ARGS');
+  if (expiresAt !== null && !Number.isSafeInteger(expiresAt)) {
+    fail('signCookieValue', 'expiresAt must be whole seconds since the epoch.', 'E_INVALID_ARGS');
+  }
   const payload = Buffer.from(JSON.stringify([value, expiresAt]), 'utf8').toString('base64url');
   const signed = `v1.${payload}.${mac(keys[0]!, name, payload).toString('base64url')}`;
   if (signed.length > MAX_COOKIE_LENGTH) {
-    fail('signCookieValue', `the signed value is ${signed.length} characters; browsers keep at most ${MAX_COOKIE_LENGTH} per cookie.`);
+    fail(
+      'signCookieValue',
+      `the signed value is ${signed.length} characters; browsers keep at most ${MAX_COOKIE_LENGTH} per cookie.`,
+      'E_INVALID_ARGS',
+    );
   }
   return signed;
 }
@@ -116,7 +122,7 @@ export function signCookieValue(options: SignedCookieOptions, value: string, exp
 export function issueSignedCookie(options: SignedCookieOptions, value: string, issue: IssueSignedCookieOptions = {}): IssuedCookie {
   const { maxAgeSeconds } = issue;
   if (maxAgeSeconds !== undefined && (!Number.isSafeInteger(maxAgeSeconds) || maxAgeSeconds < 1)) {
-    fail('issueSignedCookie', `maxAgeSeconds must be a positive whole number, got ${maxAgeSeconds}.`);
+    fail('issueSignedCookie', `maxAgeSeconds must be a positive whole number, got ${maxAgeSeconds}.`, 'E_INVALID_ARGS');
   }
   const now = (issue.now ?? Date.now)();
   const expiresAt = maxAgeSeconds === undefined ? null : Math.floor(now / 1000) + maxAgeSeconds;

@@ -14,11 +14,11 @@ import { varyNeeds, type VaryValues } from './vary.ts';
 
 /** Overrides for resolving a variant other than the current request's (used by refresh). */
 export interface VariantOverride {
-  /** The user id of the variant; `null` for anonymous. */
+  /** Render for this user id (`null`: anonymous) instead of the current request's. @default the request's user */
   user?: string | null;
-  /** The session id of the variant; `null` for no session. */
+  /** Render for this session id (`null`: none) instead of the current request's. @default the request's session */
   session?: string | null;
-  /** An app path such as `/products/3` (or as the browser sees it, with `basePath`), normalised like a request's. */
+  /** Render for this path instead of the current request's, e.g. `'/products/3'` from an admin page (with or without the `basePath`), normalised like a request's. @default the request's path */
   path?: string;
 }
 
@@ -44,11 +44,14 @@ async function identity(
   }
   if (value === undefined || value === null || value === '') return null;
   if (typeof value !== 'string') {
-    throw new ViewletError('E_NO_IDENTITY', `identity.${kind} must return a string or null, got ${typeof value}.`);
+    throw new ViewletError(
+      'E_INVALID_IDENTITY',
+      `viewlet "${viewletName}": identity.${kind} must return a string or null, got ${typeof value}; fix the resolver given to configureViewlets().`,
+    );
   }
   if (value.length > MAX_IDENTITY_LENGTH) {
     throw new ViewletError(
-      'E_NO_IDENTITY',
+      'E_INVALID_IDENTITY',
       `identity.${kind} returned ${value.length} characters; return an id of at most ${MAX_IDENTITY_LENGTH} (hash a longer one).`,
     );
   }
@@ -101,7 +104,10 @@ export async function varyFromRequest(
     const path = override.path !== undefined ? overridePath(override.path) : provenPath(request);
     const custom = await vary({ ...request, path, args });
     if (typeof custom !== 'string' || custom.length > 1024) {
-      throw new ViewletError('E_INVALID_VARY', `viewlet "${name}": the custom vary function must return a string of at most 1024 chars.`);
+      throw new ViewletError(
+        'E_INVALID_VARY_KEY',
+        `viewlet "${name}": the custom vary function must return a string of at most 1024 chars, got ${typeof custom === 'string' ? `${custom.length} chars` : typeof custom}.`,
+      );
     }
     out.custom = custom;
   } else if (needs.path) {

@@ -25,9 +25,13 @@ export type VaryStrategy = BuiltinVary | CustomVary;
 
 /** The resolved vary facts of one render. Part of the cache key. */
 export interface VaryValues {
+  /** The user id (`vary: 'user' | 'user+path'`); `null` for an anonymous visitor. */
   user?: string | null;
+  /** The session id (`vary: 'session'`); `null` without a session. */
   session?: string | null;
+  /** The normalised request path (`vary: 'path' | 'user+path'`). */
   path?: string;
+  /** What a custom vary function returned. */
   custom?: string;
 }
 

@@ -12,6 +12,7 @@ import { renderViewlet } from './render-viewlet.ts';
 import { reportViewletError } from './report-error.ts';
 import { requestSnapshot } from './resolve-vary.ts';
 
+/** The island action's answer: the rendered node, or a code and a message (never a stack) for the browser. */
 export type IslandResult = { ok: true; node: unknown } | { ok: false; code: string; message: string };
 
 function clientOf(request: RequestSnapshot): string {

@@ -1,4 +1,4 @@
-import { isViewletError, type ViewletErrorCode } from '../core/errors.ts';
+import { describeError, isViewletError, type ViewletErrorCode } from '../core/errors.ts';
 import { processRefusalLog } from '../core/refusal-log.ts';
 import { getSettings } from '../core/settings.ts';
 import { defaultLog } from '../util/log.ts';
@@ -6,15 +6,17 @@ import { defaultLog } from '../util/log.ts';
 /** Failures a visitor can cause at will (a forged path header, args from the URL): one log line per minute each. */
 const VISITOR_CAUSED: ReadonlySet<ViewletErrorCode> = new Set(['E_NO_PATH', 'E_INVALID_ARGS']);
 
-/** Logs a viewlet failure once, as one line naming the viewlet, then calls the `onError` hook. */
+/**
+ * Logs a viewlet failure once, as one line naming the viewlet (the logger adds
+ * the `[next-viewlet]` prefix, the error adds its code), then calls the `onError` hook.
+ */
 export function reportViewletError(name: string, error: unknown): void {
   const settings = getSettings();
   if (settings.logErrors !== false) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     if (isViewletError(error) && VISITOR_CAUSED.has(error.code)) {
-      processRefusalLog().record(`viewlet "${name}" shows its fallback (${error.code})`, undefined, message);
+      processRefusalLog().record(`viewlet "${name}" shows its fallback (${error.code})`, undefined, error.message);
     } else {
-      defaultLog.error(`viewlet "${name}" failed, showing its fallback: ${message}`);
+      defaultLog.error(`viewlet "${name}" failed, showing its fallback: ${describeError(error)}`);
     }
   }
   try {

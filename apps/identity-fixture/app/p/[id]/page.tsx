@@ -22,7 +22,7 @@ export default async function ProductPage({ params }: PageProps<'/p/[id]'>) {
       <Viewlet of={mine} args={[id as (typeof IDS)[number]]} fallback={<output data-fallback="mine" />} />
       <Viewlet of={whoami} fallback={<output data-fallback="whoami" />} />
       <Viewlet of={capped} fallback={<output data-fallback="capped" />} />
-      <ViewletIsland of={suggest} args={['a']} load="manual" fallback={<p>Suggestions load on demand.</p>} />
+      <ViewletIsland of={suggest} args={['a']} when="manual" fallback={<p>Suggestions load on demand.</p>} />
     </>
   );
 }

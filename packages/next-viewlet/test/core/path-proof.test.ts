@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { pathProof, verifyPathProof } from './path-proof.ts';
+import { pathProof, verifyPathProof } from '../../src/core/path-proof.ts';
 
 describe('path proof', () => {
   it('verifies only the proof made for that path', () => {
@@ -12,7 +12,7 @@ describe('path proof', () => {
 
   it('shares its key with every copy of the module in the process (the proxy bundle and the server bundle)', async () => {
     vi.resetModules();
-    const copy = (await import('./path-proof.ts?proxy-bundle' as string)) as typeof import('./path-proof.ts');
+    const copy = (await import('../../src/core/path-proof.ts?proxy-bundle' as string)) as typeof import('../../src/core/path-proof.ts');
     expect(copy.pathProof('/a')).toBe(pathProof('/a'));
   });
 

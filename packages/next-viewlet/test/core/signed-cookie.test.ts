@@ -1,6 +1,6 @@
-import { errorCode } from '../../test/support/error-code.ts';
+import { codeOf } from '../support/errors.ts';
 import { describe, expect, it } from 'vitest';
-import { issueSignedCookie, signCookieValue, verifySignedCookie, type SignedCookieOptions } from './signed-cookie.ts';
+import { issueSignedCookie, signCookieValue, verifySignedCookie, type SignedCookieOptions } from '../../src/core/signed-cookie.ts';
 
 const OLD = 'old-secret-old-secret-old-secret-0';
 const NEW = 'new-secret-new-secret-new-secret-1';
@@ -51,11 +51,12 @@ describe('signed cookies', () => {
     expect(verifySignedCookie({ name: 'uid', secrets: [NEW] }, before), 'the retired key no longer verifies').toBeNull();
   });
 
-  it('refuses weak or missing secrets and bad names with E_INVALID_DEFINITION', () => {
-    expect(errorCode(() => signCookieValue({ name: 'uid', secrets: ['short'] }, 'a'))).toBe('E_INVALID_DEFINITION');
-    expect(errorCode(() => signCookieValue({ name: 'uid', secrets: [undefined, ''] }, 'a'))).toBe('E_INVALID_DEFINITION');
-    expect(errorCode(() => signCookieValue({ name: 'a b', secrets: [NEW] }, 'a'))).toBe('E_INVALID_DEFINITION');
-    expect(errorCode(() => signCookieValue(cookie, ''))).toBe('E_INVALID_DEFINITION');
-    expect(errorCode(() => signCookieValue({ name: 'uid', secrets: [undefined, NEW] }, 'a'))).toBeUndefined();
+  it('refuses weak or missing secrets and bad names with E_INVALID_SETTINGS, a bad value with E_INVALID_ARGS', () => {
+    expect(codeOf(() => signCookieValue({ name: 'uid', secrets: ['short'] }, 'a'))).toBe('E_INVALID_SETTINGS');
+    expect(codeOf(() => signCookieValue({ name: 'uid', secrets: [undefined, ''] }, 'a'))).toBe('E_INVALID_SETTINGS');
+    expect(codeOf(() => signCookieValue({ name: 'a b', secrets: [NEW] }, 'a'))).toBe('E_INVALID_SETTINGS');
+    expect(codeOf(() => signCookieValue(cookie, ''))).toBe('E_INVALID_ARGS');
+    expect(codeOf(() => issueSignedCookie(cookie, 'a', { maxAgeSeconds: 0 }))).toBe('E_INVALID_ARGS');
+    expect(codeOf(() => signCookieValue({ name: 'uid', secrets: [undefined, NEW] }, 'a'))).toBeUndefined();
   });
 });

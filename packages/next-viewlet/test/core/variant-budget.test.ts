@@ -1,5 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createVariantBudget, MAX_NEW_VARIANTS_PER_REQUEST, VARIANT_IDLE_MS, type RequestAdmissions } from './variant-budget.ts';
+import {
+  createVariantBudget,
+  MAX_NEW_VARIANTS_PER_REQUEST,
+  VARIANT_IDLE_MS,
+  type RequestAdmissions,
+} from '../../src/core/variant-budget.ts';
 
 const fresh = (): RequestAdmissions => ({ admitted: 0 });
 

@@ -1,10 +1,10 @@
-import { errorCode, rejectionCode } from '../../test/support/error-code.ts';
+import { codeOf, codeOfRejection } from '../support/errors.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { viewlet } from './define.ts';
-import { admitIsland, MAX_ISLAND_ARGS_BYTES, resolveIsland } from './island.ts';
-import { createRefusalLog } from './refusal-log.ts';
-import { clearRegistry } from './registry.ts';
+import { viewlet } from '../../src/core/define.ts';
+import { admitIsland, MAX_ISLAND_ARGS_BYTES, resolveIsland } from '../../src/core/island.ts';
+import { createRefusalLog } from '../../src/core/refusal-log.ts';
+import { clearRegistry } from '../../src/core/registry.ts';
 
 afterEach(() => clearRegistry());
 
@@ -31,8 +31,8 @@ describe('resolveIsland', () => {
       message: /no viewlet named "nope" may be loaded/,
     });
     await expect(resolveIsland('private-nav', [])).rejects.toMatchObject({ code: 'E_NOT_ISLAND', message: /"private-nav"/ });
-    expect(await rejectionCode(resolveIsland('x'.repeat(1000), []))).toBe('E_NOT_ISLAND');
-    expect(await rejectionCode(resolveIsland('__proto__', []))).toBe('E_NOT_ISLAND');
+    expect(await codeOfRejection(resolveIsland('x'.repeat(1000), []))).toBe('E_NOT_ISLAND');
+    expect(await codeOfRejection(resolveIsland('__proto__', []))).toBe('E_NOT_ISLAND');
   });
 
   it.each([
@@ -52,19 +52,19 @@ describe('resolveIsland', () => {
     ['a bigint', 10n],
   ])('refuses a name that is %s with E_INVALID_ARGS, never a TypeError', async (_label, name) => {
     define();
-    expect(await rejectionCode(resolveIsland(name, []))).toBe('E_INVALID_ARGS');
+    expect(await codeOfRejection(resolveIsland(name, []))).toBe('E_INVALID_ARGS');
   });
 
   it('refuses bad args before any render', async () => {
     define();
     await expect(resolveIsland('recs', ['9'])).rejects.toMatchObject({ code: 'E_INVALID_ARGS', message: /"recs" got invalid args/ });
-    expect(await rejectionCode(resolveIsland('recs', ['1', 99]))).toBe('E_INVALID_ARGS');
+    expect(await codeOfRejection(resolveIsland('recs', ['1', 99]))).toBe('E_INVALID_ARGS');
     await expect(resolveIsland('recs', 'not-an-array')).rejects.toMatchObject({ code: 'E_INVALID_ARGS', message: /must be an array/ });
     await expect(resolveIsland('recs', ['1', 'x'.repeat(MAX_ISLAND_ARGS_BYTES)])).rejects.toMatchObject({ message: /at most 8192/ });
-    expect(await rejectionCode(resolveIsland('recs', [10n]))).toBe('E_INVALID_ARGS');
+    expect(await codeOfRejection(resolveIsland('recs', [10n]))).toBe('E_INVALID_ARGS');
     const cyclic: unknown[] = [];
     cyclic.push(cyclic);
-    expect(await rejectionCode(resolveIsland('recs', cyclic))).toBe('E_INVALID_ARGS');
+    expect(await codeOfRejection(resolveIsland('recs', cyclic))).toBe('E_INVALID_ARGS');
   });
 
   it('turns a schema that throws into E_INVALID_ARGS', async () => {
@@ -76,11 +76,11 @@ describe('resolveIsland', () => {
       },
       (_ctx, _value: unknown) => null,
     );
-    expect(await rejectionCode(resolveIsland('fragile', [null]))).toBe('E_INVALID_ARGS');
+    expect(await codeOfRejection(resolveIsland('fragile', [null]))).toBe('E_INVALID_ARGS');
   });
 
   it('requires a schema on every island', () => {
-    expect(errorCode(() => viewlet({ name: 'bare', island: true }, () => null))).toBe('E_INVALID_DEFINITION');
+    expect(codeOf(() => viewlet({ name: 'bare', island: true }, () => null))).toBe('E_INVALID_DEFINITION');
   });
 });
 

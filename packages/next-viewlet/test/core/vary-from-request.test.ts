@@ -1,11 +1,11 @@
-import { rejectionCode } from '../../test/support/error-code.ts';
+import { codeOfRejection } from '../support/errors.ts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { viewlet } from './define.ts';
-import { pathProof, VIEWLET_PATH_HEADER, VIEWLET_PATH_PROOF_HEADER } from './path-proof.ts';
-import { clearRegistry } from './registry.ts';
-import type { IdentityOptions, RequestSnapshot } from './settings.ts';
-import { issueSignedCookie, signCookieValue } from './signed-cookie.ts';
-import { varyFromRequest } from './vary-from-request.ts';
+import { viewlet } from '../../src/core/define.ts';
+import { pathProof, VIEWLET_PATH_HEADER, VIEWLET_PATH_PROOF_HEADER } from '../../src/core/path-proof.ts';
+import { clearRegistry } from '../../src/core/registry.ts';
+import type { IdentityOptions, RequestSnapshot } from '../../src/core/settings.ts';
+import { issueSignedCookie, signCookieValue } from '../../src/core/signed-cookie.ts';
+import { varyFromRequest } from '../../src/core/vary-from-request.ts';
 
 afterEach(() => clearRegistry());
 
@@ -63,8 +63,8 @@ describe('varyFromRequest: identity', () => {
     const v = viewlet({ name: 'acct-unsigned', vary: 'user' }, () => null);
     const trusting: IdentityOptions = { userCookie: { name: 'uid', trustUnsignedCookie: true } };
     expect(await varyFromRequest(v, [], request({ uid: 'erin' }), trusting)).toEqual({ user: 'erin' });
-    expect(await rejectionCode(varyFromRequest(v, [], request({ uid: 'erin' }), { userCookie: 'uid' as never }))).toBe(
-      'E_INVALID_DEFINITION',
+    expect(await codeOfRejection(varyFromRequest(v, [], request({ uid: 'erin' }), { userCookie: 'uid' as never }))).toBe(
+      'E_INVALID_SETTINGS',
     );
   });
 
@@ -74,8 +74,8 @@ describe('varyFromRequest: identity', () => {
     expect(await varyFromRequest(v, [], request({ uid: signed('alice') }, { 'x-user': 'carol' }), { ...identity, user })).toEqual({
       user: 'carol',
     });
-    expect(await rejectionCode(varyFromRequest(v, [], request(), { user: () => 42 as never }))).toBe('E_NO_IDENTITY');
-    expect(await rejectionCode(varyFromRequest(v, [], request(), { user: () => 'x'.repeat(5000) }))).toBe('E_NO_IDENTITY');
+    expect(await codeOfRejection(varyFromRequest(v, [], request(), { user: () => 42 as never }))).toBe('E_INVALID_IDENTITY');
+    expect(await codeOfRejection(varyFromRequest(v, [], request(), { user: () => 'x'.repeat(5000) }))).toBe('E_INVALID_IDENTITY');
   });
 
   it('explains how to configure identity when it is missing', async () => {
@@ -131,6 +131,6 @@ describe('varyFromRequest: path', () => {
     const forged = request({}, { 'x-country': 'SE', [VIEWLET_PATH_HEADER]: '/forged' });
     expect(await varyFromRequest(v, ['a'], forged, identity)).toEqual({ custom: 'SE:a:null' });
     const bad = viewlet({ name: 'geo-bad', vary: () => 1 as never }, () => null);
-    expect(await rejectionCode(varyFromRequest(bad, [], forged, identity))).toBe('E_INVALID_VARY');
+    expect(await codeOfRejection(varyFromRequest(bad, [], forged, identity))).toBe('E_INVALID_VARY_KEY');
   });
 });

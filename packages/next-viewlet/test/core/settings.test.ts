@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isViewletError } from './errors.ts';
-import { cachingEnabled, configureViewlets, getSettings, resetSettings } from './settings.ts';
+import { cachingEnabled, configureViewlets, getSettings, resetSettings } from '../../src/core/settings.ts';
+import { isViewletError } from '../../src/core/errors.ts';
+import { expectViewletError } from '../support/errors.ts';
 
 const SECRET = 'settings-test-secret-of-32-characters';
 
@@ -43,7 +44,7 @@ describe('settings', () => {
 
   it('refuses a bare cookie name, and says how to sign it or opt in', () => {
     const error = configureError({ identity: { userCookie: 'uid' as never } });
-    expect(error.code).toBe('E_INVALID_DEFINITION');
+    expect(error.code).toBe('E_INVALID_SETTINGS');
     expect(error.message).toContain("userCookie: { name: 'uid', secrets: [process.env.VIEWLET_COOKIE_SECRET] }");
     expect(error.message).toContain('identity.user');
     expect(error.message).toContain('trustUnsignedCookie: true');
@@ -57,7 +58,7 @@ describe('settings', () => {
     ['both secrets and the opt-in', { name: 'uid', secrets: [SECRET], trustUnsignedCookie: true }],
     ['a bad cookie name', { name: 'u id', secrets: [SECRET] }],
   ])('refuses a session cookie with %s', (_label, sessionCookie) => {
-    expect(configureError({ identity: { sessionCookie: sessionCookie as never } }).code).toBe('E_INVALID_DEFINITION');
+    expect(configureError({ identity: { sessionCookie: sessionCookie as never } }).code).toBe('E_INVALID_SETTINGS');
   });
 
   it('warns once in production about a cookie trusted unsigned, never in development', () => {
@@ -77,21 +78,34 @@ describe('settings', () => {
   });
 
   it('checks the variant and refusal bounds', () => {
-    expect(configureError({ maxVariantsPerInstance: 0 }).code).toBe('E_INVALID_DEFINITION');
-    expect(configureError({ maxRefusalsPerMinute: 1.5 }).code).toBe('E_INVALID_DEFINITION');
-    expect(configureError({ clientKey: 'x-real-ip' as never }).code).toBe('E_INVALID_DEFINITION');
+    expect(configureError({ maxVariantsPerInstance: 0 }).code).toBe('E_INVALID_SETTINGS');
+    expect(configureError({ maxRefusalsPerMinute: 1.5 }).code).toBe('E_INVALID_SETTINGS');
+    expect(configureError({ clientKey: 'x-real-ip' as never }).code).toBe('E_INVALID_SETTINGS');
   });
 
   it('rejects identity resolvers that are not functions', () => {
-    expect(configureError({ identity: { user: 'uid' as never } })).toMatchObject({ code: 'E_INVALID_DEFINITION' });
-    expect(configureError({ identity: { user: 'uid' as never } }).message).toMatch(/identity.user must be a function/);
-    expect(configureError(null as never).message).toMatch(/takes an object/);
+    expectViewletError(
+      () => configureViewlets({ identity: { user: 'uid' as never } }),
+      'E_INVALID_SETTINGS',
+      /identity.user must be a function/,
+    );
+    expectViewletError(() => configureViewlets(null as never), 'E_INVALID_SETTINGS', /takes an object/);
+  });
+
+  it.each([
+    ['enabled as a string (an env var passed through)', { enabled: 'off' }, /enabled must be true or false/],
+    ['logErrors as a number', { logErrors: 0 }, /logErrors must be true or false/],
+    ['an onError that is not a function', { onError: 'console.error' }, /onError must be a function/],
+    ['identity that is not an object', { identity: 'uid' }, /identity must be an object/],
+  ])('rejects %s, changing nothing', (_label, settings, message) => {
+    expectViewletError(() => configureViewlets(settings as never), 'E_INVALID_SETTINGS', message);
+    expect(getSettings()).toEqual({});
   });
 
   it('is shared through globalThis, so a second module copy sees it', async () => {
     configureViewlets({ enabled: false });
     vi.resetModules();
-    const copy = await import('./settings.ts?copy' as string);
+    const copy = await import('../../src/core/settings.ts?copy' as string);
     expect(copy.cachingEnabled()).toBe(false);
   });
 });

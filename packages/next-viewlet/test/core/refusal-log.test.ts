@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRefusalLog } from './refusal-log.ts';
+import { createRefusalLog } from '../../src/core/refusal-log.ts';
 
 function setup() {
   const lines: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isViewletError } from './errors.ts';
-import { MAX_PATH_LENGTH, MAX_PATH_SEGMENTS, normalizePath } from './normalize-path.ts';
+import { isViewletError } from '../../src/core/errors.ts';
+import { MAX_PATH_LENGTH, MAX_PATH_SEGMENTS, normalizePath } from '../../src/core/normalize-path.ts';
 
 describe('normalizePath', () => {
   it.each([
@@ -66,14 +66,14 @@ describe('normalizePath', () => {
     ['megabytes long', `/${'a'.repeat(1_000_000)}`],
     ['too deep', '/a'.repeat(MAX_PATH_SEGMENTS + 1)],
     ['not a string', 42],
-  ])('refuses a path that is %s with E_NO_PATH', (_label, path) => {
+  ])('refuses a path that is %s with E_INVALID_PATH', (_label, path) => {
     let code: string | undefined;
     try {
       normalizePath(path as string, { basePath: '', trailingSlash: false });
     } catch (error) {
       code = isViewletError(error) ? error.code : 'not a ViewletError';
     }
-    expect(code).toBe('E_NO_PATH');
+    expect(code).toBe('E_INVALID_PATH');
   });
 
   it('accepts the deepest and longest allowed path', () => {
