@@ -22,7 +22,7 @@ export interface GuardedStore extends ViewletStore {
   readonly breaker: CircuitBreaker;
 }
 
-type Method = 'getMany' | 'set' | 'setIfAbsent' | 'deleteIfEquals' | 'delete' | 'time';
+type Method = 'getMany' | 'set' | 'setIfAbsent' | 'deleteIfEquals' | 'delete' | 'time' | 'getTagRecords' | 'invalidate' | 'readJournal';
 
 export function guardStore(store: ViewletStore, options: GuardOptions = {}): GuardedStore {
   const timeoutMs = options.timeoutMs ?? 500;
@@ -73,6 +73,9 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
     deleteIfEquals: guard('deleteIfEquals'),
     delete: guard('delete'),
     time: guard('time'),
+    getTagRecords: guard('getTagRecords'),
+    invalidate: guard('invalidate'),
+    readJournal: guard('readJournal'),
     close: () => store.close(),
   };
 }

@@ -7,22 +7,54 @@ import { ViewletError } from '../core/errors.ts';
 /** Default key prefix of every store: `nv:`. */
 export const DEFAULT_PREFIX = 'nv:';
 
+/** How long the invalidation journal keeps entries: by count and by age, whichever is hit first. */
+export interface JournalOptions {
+  /**
+   * Most journal entries kept. An instance that falls further behind re-reads
+   * the records of every tag it holds once.
+   * @default 10000
+   */
+  journalMaxLength?: number;
+  /**
+   * Age after which journal entries are dropped, in ms.
+   * @default 86400000 (1 day)
+   */
+  journalRetentionMs?: number;
+}
+
+/** Throws `E_STORE_CONFIG` unless the journal bounds are sensible whole numbers. */
+export function assertJournalOptions(options: JournalOptions): { maxLength: number; retentionMs: number } {
+  const maxLength = options.journalMaxLength ?? 10_000;
+  const retentionMs = options.journalRetentionMs ?? 86_400_000;
+  if (!Number.isInteger(maxLength) || maxLength < 1 || maxLength > 10_000_000) {
+    throw new ViewletError('E_STORE_CONFIG', `journalMaxLength must be a whole number from 1 to 10000000, got ${maxLength}.`);
+  }
+  if (!Number.isInteger(retentionMs) || retentionMs < 1000) {
+    throw new ViewletError(
+      'E_STORE_CONFIG',
+      `journalRetentionMs must be a whole number of milliseconds, at least 1000, got ${retentionMs}.`,
+    );
+  }
+  return { maxLength, retentionMs };
+}
+
 /** Options every remote store takes. */
-export interface RemoteStoreOptions {
+export interface RemoteStoreOptions extends JournalOptions {
   /** Prepended to every key, so several apps or environments can share one database. Default `'nv:'`. */
   prefix?: string;
   /** Deadline of every call in ms (retries included); a longer call rejects with `E_STORE_TIMEOUT`. Default 1000. */
   timeoutMs?: number;
 }
 
-const PREFIX_RE = /^[\x21-\x7e]{1,64}$/;
+// Printable ASCII without spaces or braces: the stores put `{hash tags}` in keys for Redis Cluster.
+const PREFIX_RE = /^[\x21-\x7a|~]{1,64}$/;
 
-/** Throws `E_STORE_CONFIG` unless `prefix` is 1-64 printable ASCII characters without spaces. */
+/** Throws `E_STORE_CONFIG` unless `prefix` is 1-64 printable ASCII characters without spaces or braces. */
 export function assertPrefix(prefix: string, where = 'prefix'): string {
   if (typeof prefix !== 'string' || !PREFIX_RE.test(prefix)) {
     throw new ViewletError(
       'E_STORE_CONFIG',
-      `${where} must be 1-64 printable ASCII characters without spaces (e.g. 'nv:' or 'shop-prod:'), got ${JSON.stringify(prefix)}.`,
+      `${where} must be 1-64 printable ASCII characters without spaces or braces (e.g. 'nv:' or 'shop-prod:'), got ${JSON.stringify(prefix)}.`,
     );
   }
   return prefix;

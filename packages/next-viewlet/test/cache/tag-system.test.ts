@@ -1,13 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createStoreClock } from '../../src/cache/store-clock.ts';
-import {
-  createTagSystem,
-  mergeTagRecord,
-  parseTagRecord,
-  tagFreshness,
-  unionTagRecords,
-  type TagRecord,
-} from '../../src/cache/tag-system.ts';
+import { createTagSystem } from '../../src/cache/tag-system.ts';
+import { mergeTagRecord, parseTagRecord, type TagRecord, tagFreshness, unionTagRecords } from '../../src/stores/tag-record.ts';
 import { createMemoryStore } from '../../src/stores/memory-store.ts';
 import { chaosStore } from '../support/chaos-store.ts';
 import { sleep } from '../support/unhandled-rejections.ts';

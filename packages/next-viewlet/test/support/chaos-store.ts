@@ -4,7 +4,7 @@
  */
 import type { ViewletStore } from '../../src/stores/types.ts';
 
-type Method = 'getMany' | 'set' | 'setIfAbsent' | 'deleteIfEquals' | 'delete' | 'time';
+type Method = 'getMany' | 'set' | 'setIfAbsent' | 'deleteIfEquals' | 'delete' | 'time' | 'getTagRecords' | 'invalidate' | 'readJournal';
 
 export interface ChaosStore extends ViewletStore {
   /** Delay added to every call, in ms. */
@@ -20,10 +20,22 @@ export interface ChaosStore extends ViewletStore {
   resetCalls(): void;
 }
 
+const METHODS = [
+  'getMany',
+  'set',
+  'setIfAbsent',
+  'deleteIfEquals',
+  'delete',
+  'time',
+  'getTagRecords',
+  'invalidate',
+  'readJournal',
+] as const;
+
 export function chaosStore(inner: ViewletStore): ChaosStore {
   const calls = {} as Record<Method, number>;
   const resetCalls = () => {
-    for (const method of ['getMany', 'set', 'setIfAbsent', 'deleteIfEquals', 'delete', 'time'] as const) calls[method] = 0;
+    for (const method of METHODS) calls[method] = 0;
   };
   resetCalls();
   const wrap = <M extends Method>(method: M): ViewletStore[M] => {
@@ -53,6 +65,9 @@ export function chaosStore(inner: ViewletStore): ChaosStore {
     deleteIfEquals: wrap('deleteIfEquals'),
     delete: wrap('delete'),
     time: wrap('time'),
+    getTagRecords: wrap('getTagRecords'),
+    invalidate: wrap('invalidate'),
+    readJournal: wrap('readJournal'),
     close: () => inner.close(),
   };
   return chaos;
