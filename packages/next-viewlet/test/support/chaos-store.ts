@@ -17,6 +17,8 @@ export interface ChaosStore extends ViewletStore {
   clockSkewMs: number;
   /** Calls per method since the last `resetCalls()`. */
   readonly calls: Record<Method, number>;
+  /** Every key named in a call (getMany, set, setIfAbsent, deleteIfEquals, delete), in order. */
+  readonly keys: string[];
   resetCalls(): void;
 }
 
@@ -34,13 +36,17 @@ const METHODS = [
 
 export function chaosStore(inner: ViewletStore): ChaosStore {
   const calls = {} as Record<Method, number>;
+  const keys: string[] = [];
   const resetCalls = () => {
     for (const method of METHODS) calls[method] = 0;
+    keys.length = 0;
   };
+  const KEYED: readonly Method[] = ['getMany', 'set', 'setIfAbsent', 'deleteIfEquals', 'delete'];
   resetCalls();
   const wrap = <M extends Method>(method: M): ViewletStore[M] => {
     const call = async (...args: unknown[]) => {
       calls[method] += 1;
+      if (KEYED.includes(method)) keys.push(...(Array.isArray(args[0]) ? (args[0] as string[]) : [args[0] as string]));
       if (chaos.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, chaos.delayMs));
       if (chaos.failing) throw new Error(`chaos: ${method} failed`);
       const result = await (inner[method] as (...a: unknown[]) => Promise<unknown>)(...args);
@@ -58,6 +64,7 @@ export function chaosStore(inner: ViewletStore): ChaosStore {
     replyDelayMs: {},
     clockSkewMs: 0,
     calls,
+    keys,
     resetCalls,
     getMany: wrap('getMany'),
     set: wrap('set'),
