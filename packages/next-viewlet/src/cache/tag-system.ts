@@ -191,7 +191,7 @@ export function createTagSystem(options: TagSystemOptions): TagSystem {
             // unknown tags are covered only from where the journal starts.
             const tags = [...known.keys()];
             const records = tags.length > 0 ? await store.getTagRecords(tags) : [];
-            tags.forEach((tag, i) => remember(tag, records[i] ?? null));
+            for (const [i, tag] of tags.entries()) remember(tag, records[i] ?? null);
             coveredFrom = Math.max(coveredFrom, read.coveredSince);
             log.debug('tags', 'fell behind the journal: re-read every tag record held', { tags: tags.length });
           }
