@@ -142,7 +142,7 @@ export function describeCacheHandler(target: HandlerTarget): void {
     });
 
     it('a soft invalidation after a hard one keeps older entries expired', async () => {
-      const [{ handler: h, store }] = handlers(1);
+      const { handler: h, store } = handlers(1)[0]!;
       await h.set('old', Promise.resolve(makeEntry({ tags: ['t'], timestamp: Date.now() - 500 })));
       await h.updateTags(['t']);
       const afterHard = (await store.time()) + 1;
@@ -227,7 +227,7 @@ export function describeCacheHandler(target: HandlerTarget): void {
     });
 
     it('never throws and never waits out a slow store: reads give up at the deadline', async () => {
-      const [{ handler: h, store }] = handlers(1, { timeoutMs: 100, failureThreshold: 1000 });
+      const { handler: h, store } = handlers(1, { timeoutMs: 100, failureThreshold: 1000 })[0]!;
       store.delayMs = 3000;
       resetStats();
       expect(await h.get('k', ['_N_T_/x'])).toBeUndefined();
@@ -257,7 +257,7 @@ export function describeCacheHandler(target: HandlerTarget): void {
       });
 
       it('refreshTags is one journal read, however many tags and paths an instance has seen', async () => {
-        const [{ handler: h, store }] = handlers(1);
+        const { handler: h, store } = handlers(1)[0]!;
         await h.refreshTags();
         for (let i = 0; i < 50; i++) {
           await h.set(`k${i}`, Promise.resolve(makeEntry({ tags: [`t${i}`, 'shared'] })));
@@ -267,16 +267,16 @@ export function describeCacheHandler(target: HandlerTarget): void {
         await h.refreshTags();
         const { time: _clockRefinement, ...calls } = store.calls;
         expect(calls.readJournal).toBe(1);
-        expect(Object.values(calls).reduce((x, y) => x + y)).toBe(1);
+        expect(Object.values(calls).reduce((x: number, y: number) => x + y, 0)).toBe(1);
       });
 
       it('refreshTags makes no store call while throttled', async () => {
-        const [{ handler: h, store }] = handlers(1, { tagRefreshIntervalMs: 60_000 });
+        const { handler: h, store } = handlers(1, { tagRefreshIntervalMs: 60_000 })[0]!;
         await h.refreshTags();
         store.resetCalls();
         await h.refreshTags();
         const { time: _clockRefinement, ...calls } = store.calls;
-        expect(Object.values(calls).reduce((x, y) => x + y)).toBe(0);
+        expect(Object.values(calls).reduce((x: number, y: number) => x + y, 0)).toBe(0);
       });
 
       it('the reads of one moment go to the store together: ten cold gets, one getMany', async () => {
@@ -294,7 +294,7 @@ export function describeCacheHandler(target: HandlerTarget): void {
       });
 
       it('store keys are a fixed-length digest: no part of the cache key appears in them', async () => {
-        const [{ handler: h, store }] = handlers(1);
+        const { handler: h, store } = handlers(1)[0]!;
         const cacheKey = '["build-7","fn-abc",["member-price",{"user":"alice@example.com","path":"/products/1"},["1"]]]';
         store.resetCalls();
         await h.get(cacheKey, []);
@@ -333,7 +333,7 @@ export function describeCacheHandler(target: HandlerTarget): void {
       });
 
       it('a get waits for the first tier to hold a new entry, not for the store to acknowledge it', async () => {
-        const [{ handler: h, store }] = handlers(1);
+        const { handler: h, store } = handlers(1)[0]!;
         store.replyDelayMs.set = 1500; // written at once, acknowledged late
         let acknowledged = false;
         const setting = h.set('k', Promise.resolve(makeEntry({ value: 'fresh' }))).then(() => {

@@ -64,3 +64,24 @@ describe('revalidation lease', () => {
     expect((await lease.claim('k', 'r:{k}')).mine).toBe(true);
   });
 });
+
+describe('revalidation lease back-off', () => {
+  it('each failed re-render doubles the wait before the next one, up to a bound; a stored one resets it', async () => {
+    const clock = manualClock();
+    const lease = createRevalidationLease({ store: undefined, leaseMs: 1000, maxLeaseMs: 3000, now: clock.now });
+    const waits: number[] = [];
+    for (let attempt = 0; attempt < 4; attempt++) {
+      expect((await lease.claim('k', 'r:{k}')).mine).toBe(true);
+      const claim = await lease.claim('k', 'r:{k}');
+      if (claim.mine) throw new Error('expected the lease to hold');
+      waits.push(claim.until - clock.now());
+      clock.advance(claim.until - clock.now()); // the re-render failed: nothing stored, the lease ends
+    }
+    expect(waits).toEqual([1000, 2000, 3000, 3000]);
+    expect((await lease.claim('k', 'r:{k}')).mine).toBe(true);
+    lease.release('k'); // a new generation landed
+    expect((await lease.claim('k', 'r:{k}')).mine).toBe(true);
+    const claim = await lease.claim('k', 'r:{k}');
+    expect(claim.mine === false && claim.until - clock.now()).toBe(1000);
+  });
+});
