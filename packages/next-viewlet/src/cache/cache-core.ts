@@ -26,17 +26,16 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { ViewletStore } from '../stores/types.ts';
-import { createLog, defaultLog, type ViewletLogger } from '../util/log.ts';
+import type { ViewletLogger } from '../util/log.ts';
 import { readBytes } from '../util/read-bytes.ts';
-import { createBatcher } from './batcher.ts';
 import { countStat } from './cache-stats.ts';
 import { decodeEntry, encodeEntry, type StoredEntry, streamOf } from './entry-codec.ts';
 import { createFillLock } from './fill-lock.ts';
-import { type GuardedStore, guardStore } from './guarded-store.ts';
+import type { GuardedStore } from './guarded-store.ts';
 import { createRevalidationLease } from './revalidation-lease.ts';
 import { createSingleFlight } from './single-flight.ts';
-import { createStoreClock } from './store-clock.ts';
-import { createTagSystem, type InvalidateOutcome } from './tag-system.ts';
+import { createSharedTier, type SharedTier } from './shared-tier.ts';
+import type { InvalidateOutcome } from './tag-system.ts';
 
 /** Next's `CacheEntry`, structurally (durations in seconds, `timestamp` in ms at the start of generation). */
 export interface CacheEntryLike {
@@ -125,6 +124,11 @@ export interface CacheCoreOptions {
   logger?: ViewletLogger;
   /** The local clock, ms since the epoch. For tests. @default Date.now */
   now?: () => number;
+  /**
+   * The store's shared tier (guarded store, clock, tags) when other handlers use the same store
+   * (`sharedTierFor(store)`); its options then apply. Default: a tier of this core's own.
+   */
+  tier?: SharedTier;
 }
 
 export interface CacheCore {
@@ -157,9 +161,8 @@ export function storeKeys(cacheKey: string): Keys {
 }
 
 export function createCacheCore(options: CacheCoreOptions): CacheCore {
-  const log = options.logger ? createLog(options.logger) : defaultLog;
-  const localNow = options.now ?? Date.now;
-  const store = guardStore(options.store, { ...options, timeoutMs: options.timeoutMs ?? 500, log, now: localNow });
+  const tier = options.tier ?? createSharedTier(options.store, { ...options, timeoutMs: options.timeoutMs ?? 500 });
+  const { store, clock, tags, log, readEntries } = tier;
   const name = store.name;
   const maxEntryBytes = options.maxEntryBytes ?? 2 * 1024 * 1024;
   const maxTtlMs = (options.maxTtlSeconds ?? 31_536_000) * 1000;
@@ -168,19 +171,8 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
   const remoteEntries = store.shared;
   const l1Bytes = Math.max(options.l1MaxBytes ?? (remoteEntries ? 32 : 64) * 1024 * 1024, remoteEntries ? 0 : 1024 * 1024);
   const leaseMs = options.lockLeaseMs ?? 5000;
+  const localNow = options.now ?? Date.now;
 
-  const clock = createStoreClock(store, { now: localNow });
-  const readEntries = createBatcher((keys: string[]) => store.getMany(keys));
-  const tags = createTagSystem({
-    store,
-    clock,
-    log,
-    now: localNow,
-    recordTtlMs: maxTtlMs + 86_400_000,
-    loadRecords: createBatcher((list: string[]) => store.getTagRecords(list)),
-    ...(options.maxKnownTags !== undefined && { maxKnownTags: options.maxKnownTags }),
-    ...(options.tagRefreshIntervalMs !== undefined && { refreshIntervalMs: options.tagRefreshIntervalMs }),
-  });
   const l1 =
     l1Bytes > 0
       ? new LRUCache<string, StoredEntry>({
@@ -382,16 +374,7 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
         lock?.release(cacheKey);
       }
     },
-    async refreshTags() {
-      try {
-        // Only another instance could have invalidated a tag we do not know of already.
-        if (!store.shared) return;
-        await clock.ensure();
-        await tags.refresh();
-      } catch {
-        // Keep the tags we know; the breaker and the error count report the store.
-      }
-    },
+    refreshTags: () => tier.refresh(),
     async getExpiration() {
       return Number.POSITIVE_INFINITY;
     },
@@ -405,9 +388,6 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
     },
     pendingInvalidations: () => tags.pending(),
     flush: (timeoutMs) => tags.flush(timeoutMs),
-    async close() {
-      tags.close();
-      await store.close();
-    },
+    close: () => tier.close(),
   };
 }

@@ -14,6 +14,7 @@ import { getProcessStore, resolveStoreConfig } from '../stores/from-env.ts';
 import type { ViewletStore } from '../stores/types.ts';
 import { type CacheCore, type CacheCoreOptions, createCacheCore } from './cache-core.ts';
 import { registerHandler } from './process-handlers.ts';
+import { sharedTierFor } from './shared-tier.ts';
 
 export { resetStats, type StoreStats, stats } from './cache-stats.ts';
 export { flushInvalidations, pendingInvalidations, recordInvalidation } from './process-handlers.ts';
@@ -39,7 +40,9 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
     if (!core) {
       processStore = store === undefined;
       const resolved = typeof store === 'function' ? store() : (store ?? getProcessStore());
-      const created = createCacheCore({ ...coreOptions, store: resolved });
+      // On the process store, share the tier (journal cursor, tag records) with the incremental cache handler.
+      const tier = processStore ? sharedTierFor(resolved, { ...coreOptions, timeoutMs: coreOptions.timeoutMs ?? 500 }) : undefined;
+      const created = createCacheCore({ ...coreOptions, store: resolved, ...(tier && { tier }) });
       core = created;
       unregister = registerHandler({
         name: created.store.name,
