@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { expect, vi } from 'vitest';
+import { createMemoryStore } from '../../src/stores/memory-store.ts';
 import type { ViewletStore } from '../../src/stores/types.ts';
 import { createRevalidationHandler, type RevalidationEvent, type RevalidationHandlerOptions } from '../../src/webhook/handler.ts';
 import { parseSecret } from '../../src/webhook/secrets.ts';
@@ -29,6 +30,8 @@ export interface TestStore extends ViewletStore {
 /** The ViewletStore contract over a Map, with expiry on a controllable clock. */
 export function memoryStore(clock = { now: NOW }): TestStore {
   const records = new Map<string, { value: string; expiresAt: number }>();
+  // The tag system's operations are not the webhook's business: the real memory store answers them.
+  const tags = createMemoryStore({ now: () => clock.now });
   const live = (key: string) => {
     const record = records.get(key);
     if (record && record.expiresAt <= clock.now) records.delete(key);
@@ -61,6 +64,9 @@ export function memoryStore(clock = { now: NOW }): TestStore {
     async time() {
       return clock.now;
     },
+    getTagRecords: (list) => tags.getTagRecords(list),
+    invalidate: (list, options) => tags.invalidate(list, options),
+    readJournal: (cursor, limit) => tags.readJournal(cursor, limit),
     async close() {},
   };
 }
