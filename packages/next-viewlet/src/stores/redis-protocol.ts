@@ -9,6 +9,7 @@
  * hash tag (see redis-keys.ts), and `getMany`/`delete` are split per slot and
  * sent in parallel when the executor says keys live in several.
  */
+import { setMaxListeners } from 'node:events';
 import { ViewletError } from '../core/errors.ts';
 import type { Log } from '../util/log.ts';
 import { withTimeout } from '../util/with-timeout.ts';
@@ -103,6 +104,8 @@ export function createRedisProtocolStore(config: RedisProtocolConfig): ViewletSt
   async function call<T>(op: string, run: (x: RedisExecutor, signal: AbortSignal) => Promise<T>): Promise<T> {
     guard();
     const controller = new AbortController();
+    // One signal for every per-slot command of the call.
+    setMaxListeners(0, controller.signal);
     try {
       return await withTimeout(
         connect().then((x) => run(x, controller.signal)),
