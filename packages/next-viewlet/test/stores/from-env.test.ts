@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { getProcessStore, resolveStoreConfig, setProcessStore, storeFromEnv } from '../../src/stores/from-env.ts';
 import { isPackageInstalled } from '../../src/stores/import-lib.ts';
 import { createMemoryStore } from '../../src/stores/memory-store.ts';
+import { expectViewletError } from '../support/errors.ts';
 
 const REDIS = 'redis://:p4ss@127.0.0.1:6390';
 const CLUSTER = 'redis://:p4ss@127.0.0.1:7101, redis://:p4ss@127.0.0.1:7102,redis://:p4ss@127.0.0.1:7103';
@@ -69,8 +70,8 @@ describe('resolveStoreConfig / storeFromEnv', () => {
     ['a journal length that is not a number', { VIEWLET_JOURNAL_MAX_LENGTH: '1e4' }, /VIEWLET_JOURNAL_MAX_LENGTH/],
     ['a journal retention under a second', { VIEWLET_JOURNAL_RETENTION_MS: '10' }, /journalRetentionMs/],
   ])('throws E_STORE_CONFIG for %s, naming what to fix', (_label, env, message) => {
-    expect(() => resolveStoreConfig(env)).toThrow(message);
-    expect(() => storeFromEnv(env)).toThrow(/E_STORE_CONFIG/);
+    expectViewletError(() => resolveStoreConfig(env), 'E_STORE_CONFIG', message);
+    expectViewletError(() => storeFromEnv(env), 'E_STORE_CONFIG');
     // never the secrets
     expect(() => resolveStoreConfig(env)).not.toThrow(/tok-123|p4ss/);
   });
@@ -84,17 +85,10 @@ describe('a selected store whose client package is missing', () => {
     ['REDIS_CLUSTER_URLS', { REDIS_CLUSTER_URLS: CLUSTER }, 'redis'],
     ['the Upstash variables', UPSTASH, '@upstash/redis'],
   ])('fails at start-up for %s, with the install command', (_label, env, pkg) => {
-    const error = (() => {
-      try {
-        resolveStoreConfig(env, { isInstalled: missing(pkg) });
-      } catch (e) {
-        return e as Error & { code: string };
-      }
-    })();
-    expect(error?.code).toBe('E_STORE_CONFIG');
-    expect(error?.message).toContain(`npm install ${pkg}`);
-    expect(error?.message).not.toMatch(/tok-123|p4ss/);
-    expect(() => storeFromEnv(env, { isInstalled: missing(pkg) })).toThrow(/E_STORE_CONFIG/);
+    const error = expectViewletError(() => resolveStoreConfig(env, { isInstalled: missing(pkg) }), 'E_STORE_CONFIG');
+    expect(error.message).toContain(`run \`npm install ${pkg}\``);
+    expect(error.message).not.toMatch(/tok-123|p4ss/);
+    expectViewletError(() => storeFromEnv(env, { isInstalled: missing(pkg) }), 'E_STORE_CONFIG');
   });
 
   it('is no concern of memory, of another store, or of an injected client', () => {
@@ -121,7 +115,9 @@ describe('a selected store whose client package is missing', () => {
 
     it('decides what resolveStoreConfig does by default', () => {
       expect(resolveStoreConfig({ REDIS_URL: REDIS }).kind).toBe('redis');
-      expect(() => resolveStoreConfig({ REDIS_URL: REDIS }, { isInstalled: (pkg) => isPackageInstalled(pkg, elsewhere) })).toThrow(
+      expectViewletError(
+        () => resolveStoreConfig({ REDIS_URL: REDIS }, { isInstalled: (pkg) => isPackageInstalled(pkg, elsewhere) }),
+        'E_STORE_CONFIG',
         /npm install redis/,
       );
     });

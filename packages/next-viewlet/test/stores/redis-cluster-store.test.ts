@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createRedisClusterStore, type NodeRedisCluster } from '../../src/stores/redis-cluster-store.ts';
 import { useRedisCluster } from '../support/redis-cluster.ts';
 import { randomPrefix } from '../support/redis-server.ts';
+import { expectViewletError } from '../support/errors.ts';
 import { failOnUnhandledRejections } from '../support/unhandled-rejections.ts';
 import { describeStoreConformance } from './conformance.ts';
 
@@ -64,9 +65,13 @@ describe('redis-cluster store', () => {
   });
 
   it('rejects seed URLs that are missing or not redis://, without echoing them', () => {
-    expect(() => createRedisClusterStore({})).toThrow(/E_STORE_CONFIG.*urls is missing/);
-    expect(() => createRedisClusterStore({ urls: [] })).toThrow(/E_STORE_CONFIG.*urls is missing/);
-    expect(() => createRedisClusterStore({ urls: ['redis://a:1', 'https://:s3cret@b:2'] })).toThrow(/URL 2 of 2.*"https:"/);
+    expectViewletError(() => createRedisClusterStore({}), 'E_STORE_CONFIG', /urls is missing/);
+    expectViewletError(() => createRedisClusterStore({ urls: [] }), 'E_STORE_CONFIG', /urls is missing/);
+    expectViewletError(
+      () => createRedisClusterStore({ urls: ['redis://a:1', 'https://:s3cret@b:2'] }),
+      'E_STORE_CONFIG',
+      /URL 2 of 2.*"https:"/,
+    );
     expect(() => createRedisClusterStore({ urls: ['https://:s3cret@b:2'] })).not.toThrow(/s3cret/);
   });
 });

@@ -4,6 +4,7 @@ import { createRedisStore, type NodeRedisClient } from '../../src/stores/redis-s
 import { SCRIPTS } from '../../src/stores/scripts.ts';
 import type { ViewletLogger } from '../../src/util/log.ts';
 import { randomPrefix, useRedisServer } from '../support/redis-server.ts';
+import { expectViewletError } from '../support/errors.ts';
 import { failOnUnhandledRejections } from '../support/unhandled-rejections.ts';
 import { describeStoreConformance } from './conformance.ts';
 
@@ -126,16 +127,16 @@ describe('redis store', () => {
   it('takes options only: a REDIS_URL in the environment is not a fallback', () => {
     vi.stubEnv('REDIS_URL', redis.server.url);
     try {
-      expect(() => createRedisStore({})).toThrow(/E_STORE_CONFIG.*url is missing/);
+      expectViewletError(() => createRedisStore({}), 'E_STORE_CONFIG', /url is missing/);
     } finally {
       vi.unstubAllEnvs();
     }
   });
 
   it('rejects a URL that is not redis:// at creation, without echoing it', () => {
-    expect(() => createRedisStore({ url: 'https://user:s3cret@example.com' })).toThrow(/E_STORE_CONFIG.*"https:"/);
+    expectViewletError(() => createRedisStore({ url: 'https://user:s3cret@example.com' }), 'E_STORE_CONFIG', /"https:"/);
     expect(() => createRedisStore({ url: 'https://user:s3cret@example.com' })).not.toThrow(/s3cret/);
-    expect(() => createRedisStore({ url: 'not a url' })).toThrow(/E_STORE_CONFIG/);
-    expect(() => createRedisStore({ url: redis.server.url, prefix: 'a{b}' })).toThrow(/E_STORE_CONFIG.*braces/);
+    expectViewletError(() => createRedisStore({ url: 'not a url' }), 'E_STORE_CONFIG');
+    expectViewletError(() => createRedisStore({ url: redis.server.url, prefix: 'a{b}' }), 'E_STORE_CONFIG', /braces/);
   });
 });

@@ -4,6 +4,7 @@ import { Redis } from '@upstash/redis';
 import { describe, expect, it, vi } from 'vitest';
 import { createUpstashStore, type UpstashClient } from '../../src/stores/upstash-store.ts';
 import { randomPrefix } from '../support/redis-server.ts';
+import { expectViewletError } from '../support/errors.ts';
 import { failOnUnhandledRejections } from '../support/unhandled-rejections.ts';
 import { useUpstashBackend } from '../support/upstash-rest-server.ts';
 import { describeStoreConformance } from './conformance.ts';
@@ -103,14 +104,14 @@ describe('upstash store', () => {
     vi.stubEnv('UPSTASH_REDIS_REST_URL', backend.rest.url);
     vi.stubEnv('UPSTASH_REDIS_REST_TOKEN', backend.rest.token);
     try {
-      expect(() => createUpstashStore({})).toThrow(/E_STORE_CONFIG.*needs a URL and a token/);
+      expectViewletError(() => createUpstashStore({}), 'E_STORE_CONFIG', /needs a URL and a token/);
     } finally {
       vi.unstubAllEnvs();
     }
   });
 
   it('needs a URL and a token, and says which one is missing, never echoing the token', () => {
-    expect(() => createUpstashStore({ url: 'https://x.upstash.io' })).toThrow(/E_STORE_CONFIG.*needs a token/);
+    expectViewletError(() => createUpstashStore({ url: 'https://x.upstash.io' }), 'E_STORE_CONFIG', /needs a token/);
     expect(() => createUpstashStore({ token: 'secret-token' })).toThrow(/needs a URL/);
     expect(() => createUpstashStore({ url: 'redis://x:6379', token: 'secret-token' })).toThrow(/scheme "redis:"/);
     expect(() => createUpstashStore({ url: 'redis://x:6379', token: 'secret-token' })).not.toThrow(/secret-token/);
