@@ -110,7 +110,7 @@ export function resolveStoreConfig(env: Env = process.env, options: StoreFromEnv
   }
   if (kind !== 'memory' && !injected) {
     const pkg = CLIENT_PACKAGES[kind];
-    if (!(options.isInstalled ?? isPackageInstalled)(pkg)) throw missingPackage(`${kind} (chosen by ${source})`, pkg);
+    if (!(options.isInstalled ?? isPackageInstalled)(pkg)) throw missingPackage(`the ${kind} store (chosen by ${source})`, pkg);
   }
   return { kind, prefix, source, journal, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
 }

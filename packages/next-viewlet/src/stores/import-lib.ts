@@ -11,15 +11,11 @@ import { ViewletError } from '../core/errors.ts';
 /** The client packages of the stores, by store name. */
 export const CLIENT_PACKAGES = { redis: 'redis', 'redis-cluster': 'redis', upstash: '@upstash/redis' } as const;
 
-/** The `E_STORE_CONFIG` error of a missing client package. */
-export function missingPackage(store: string, pkg: string, cause?: unknown): ViewletError {
-  return new ViewletError(
-    'E_STORE_CONFIG',
-    `the ${store} store needs the \`${pkg}\` package, which is not installed; run \`npm install ${pkg}\`.`,
-    {
-      cause,
-    },
-  );
+/** The `E_STORE_CONFIG` error of a missing client package; `what` names the store ("the redis store (chosen by REDIS_URL)"). */
+export function missingPackage(what: string, pkg: string, cause?: unknown): ViewletError {
+  return new ViewletError('E_STORE_CONFIG', `${what} needs the \`${pkg}\` package, which is not installed; run \`npm install ${pkg}\`.`, {
+    cause,
+  });
 }
 
 /**
@@ -31,7 +27,7 @@ export async function importLib<T>(store: string, pkg: string, load: () => Promi
   try {
     return await load();
   } catch (cause) {
-    if (isNotFound(cause)) throw missingPackage(store, pkg, cause);
+    if (isNotFound(cause)) throw missingPackage(`the ${store} store`, pkg, cause);
     const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
     throw new ViewletError('E_STORE_CONFIG', `the ${store} store could not load \`${pkg}\` (${detail}); reinstall it.`, { cause });
   }

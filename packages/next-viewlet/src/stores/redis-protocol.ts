@@ -222,7 +222,7 @@ export function createRedisProtocolStore(config: RedisProtocolConfig): ViewletSt
       if (cursor !== undefined && !CURSOR_RE.test(cursor)) {
         throw new ViewletError('E_STORE_FAILED', `${name} store: ${JSON.stringify(cursor)} is not a journal cursor.`);
       }
-      const count = Math.min(Math.max(1, Math.floor(limit)), MAX_JOURNAL_READ);
+      const count = Number.isFinite(limit) ? Math.min(Math.max(1, Math.floor(limit)), MAX_JOURNAL_READ) : JOURNAL_READ_LIMIT;
       const reply = asArray(
         await call('read journal', (x, s) => safeEval(x, READ_JOURNAL, [keys.journal, keys.journalMeta], [cursor ?? '', String(count)], s)),
         'read journal',

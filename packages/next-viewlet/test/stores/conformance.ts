@@ -268,6 +268,11 @@ export function describeStoreConformance(target: ConformanceTarget): void {
         expect(late.coveredSince).toBeGreaterThan((await store.getTagRecords(['b']))[0]!.at);
       });
 
+      it('refuses a cursor it did not give out', async () => {
+        const store = open();
+        await expect(store.readJournal('not a cursor')).rejects.toMatchObject({ code: 'E_STORE_FAILED' });
+      });
+
       it('drops a tag record after its TTL', async () => {
         const store = open();
         await store.invalidate(['short'], { expireInMs: 0, recordTtlMs: 150 });

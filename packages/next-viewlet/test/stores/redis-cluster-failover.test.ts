@@ -29,7 +29,16 @@ describe('redis-cluster store, failover', () => {
       const slot = calculateSlot(`${prefix}{${prefix}tags}:journal`);
       const owner = await cluster.cluster.masterOf(slot);
 
+      // Calls in flight when the master dies settle too: done, or failed within the bound.
+      const inFlight = Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          i % 2 ? store.invalidate([`in-flight:${i}`], { expireInMs: 0, recordTtlMs: DAY }) : store.readJournal(cursor),
+        ),
+      );
       await cluster.cluster.killNode(owner);
+      for (const result of await inFlight) {
+        if (result.status === 'rejected') expect((result.reason as { code: string }).code).toMatch(/^E_STORE_(TIMEOUT|FAILED)$/);
+      }
 
       // Mid-run: every call settles (the deadline is the store's own), failing until the replica serves the slot.
       const failures: string[] = [];

@@ -64,6 +64,21 @@ describe('redis-cluster store', () => {
     }
   });
 
+  it('fails calls while no seed node answers, trying again on each call', async () => {
+    const store = createRedisClusterStore({
+      urls: ['redis://127.0.0.1:9', 'redis://127.0.0.1:10'],
+      prefix: randomPrefix(),
+      timeoutMs: 3000,
+    });
+    try {
+      for (let i = 0; i < 2; i++) {
+        await expect(store.getMany(['k'])).rejects.toMatchObject({ code: expect.stringMatching(/^E_STORE_(FAILED|TIMEOUT)$/) });
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
   it('rejects seed URLs that are missing or not redis://, without echoing them', () => {
     expectViewletError(() => createRedisClusterStore({}), 'E_STORE_CONFIG', /urls is missing/);
     expectViewletError(() => createRedisClusterStore({ urls: [] }), 'E_STORE_CONFIG', /urls is missing/);

@@ -77,6 +77,26 @@ describe('redis store', () => {
     }
   });
 
+  it('tells a reader whose journal was lost (flushed, evicted) that it may have missed invalidations', async () => {
+    const prefix = randomPrefix();
+    const store = createRedisStore({ url: redis.server.url, prefix });
+    const client = await connect();
+    try {
+      const fresh = await store.readJournal(undefined);
+      await store.invalidate(['a'], { expireInMs: 0, recordTtlMs: 60_000 });
+      const { cursor } = await store.readJournal(fresh.cursor);
+      await client.del([`${prefix}{${prefix}tags}:journal`, `${prefix}{${prefix}tags}:journal-meta`]);
+      expect(await store.readJournal(cursor)).toMatchObject({ gap: true, entries: [] });
+      await store.invalidate(['b'], { expireInMs: 0, recordTtlMs: 60_000 });
+      const after = await store.readJournal(cursor);
+      expect(after).toMatchObject({ gap: true });
+      expect(after.entries.map((e) => e.tag)).toEqual(['b']);
+    } finally {
+      client.destroy();
+      await store.close();
+    }
+  });
+
   it('fails calls while the server is down, never crashes, and recovers by itself', async () => {
     const logger = recordingLogger();
     const store = createRedisStore({ url: redis.server.url, prefix: randomPrefix(), timeoutMs: 300, logger });
