@@ -1,12 +1,15 @@
 /**
  * What the two node-redis stores (one node, a cluster) share: connection
- * options and their defaults, the commands as a `RedisExecutor`, the
- * connection warnings, and URL validation.
+ * options and their defaults, the commands as a `RedisExecutor`, the client's
+ * life cycle and connection warnings, and URL validation.
  */
 import { ViewletError } from '../core/errors.ts';
 import type { Log } from '../util/log.ts';
 import { withTimeout } from '../util/with-timeout.ts';
-import type { RedisExecutor } from './redis-protocol.ts';
+import { importLib } from './import-lib.ts';
+import { createRedisProtocolStore, type RedisExecutor } from './redis-protocol.ts';
+import type { RemoteStoreOptions } from './store-call.ts';
+import type { ViewletStore } from './types.ts';
 
 /** Connection options of the node-redis stores. */
 export interface NodeRedisConnectionOptions {
@@ -62,7 +65,7 @@ function commandExecutor(send: SendCommand, rest: Pick<RedisExecutor, 'close' | 
  * Connection errors are logged once per outage (the client reconnects by itself,
  * and never crashes the process), and the recovery once.
  */
-export function connectionWarnings(log: Log, store: string) {
+function connectionWarnings(log: Log, store: string) {
   const key = `${store}-connection`;
   return {
     onError(error: unknown) {
@@ -85,28 +88,62 @@ export interface NodeRedisHandle<E extends string> {
   destroy(): void;
 }
 
+/** How one node-redis client kind becomes a store (see `createNodeRedisStore`). */
+export interface NodeRedisStoreSpec<C extends NodeRedisHandle<E> & { connect(): Promise<unknown> }, E extends string> {
+  name: 'redis' | 'redis-cluster';
+  options: RemoteStoreOptions & { client?: C };
+  /** A new client from the `redis` module (when none was injected). */
+  create(redis: typeof import('redis')): C;
+  /** The client's events: which report a connection error, which a (re)connection. */
+  events: { error: readonly E[]; ready: readonly E[] };
+  send(client: C, args: string[], routeKey: string | undefined, abortSignal: AbortSignal): Promise<unknown>;
+  slotOf?(key: string): number;
+  /** Wait for `connect()` before the first command (a cluster client must know its topology), or connect in the background. */
+  awaitConnect: boolean;
+}
+
 /**
- * The executor of a node-redis client or cluster: listens to its events while the
- * store uses it; on close, leaves an injected one to its owner (only our
- * listeners go) and releases one the store created.
+ * A store on a node-redis client or cluster: imports `redis` on first use (or
+ * takes the injected client), listens to its connection events while in use,
+ * and on close leaves an injected client to its owner (only our listeners go)
+ * and releases one it created.
  */
-export function nodeRedisExecutor<E extends string>(
-  client: NodeRedisHandle<E>,
-  options: {
-    injected: boolean;
-    timeoutMs: number;
-    listeners: Record<E, (error?: unknown) => void>;
-    send: SendCommand;
-    slotOf?: (key: string) => number;
-  },
-): RedisExecutor {
-  const listeners = Object.entries(options.listeners) as [E, (error?: unknown) => void][];
-  for (const [event, listener] of listeners) client.on(event, listener);
-  return commandExecutor(options.send, {
-    ...(options.slotOf && { slotOf: options.slotOf }),
-    async close() {
-      if (!options.injected) return releaseClient(client, options.timeoutMs);
-      for (const [event, listener] of listeners) client.off(event, listener);
+export function createNodeRedisStore<C extends NodeRedisHandle<E> & { connect(): Promise<unknown> }, E extends string>(
+  spec: NodeRedisStoreSpec<C, E>,
+): ViewletStore {
+  const injected = spec.options.client;
+  return createRedisProtocolStore({
+    name: spec.name,
+    options: spec.options,
+    async open({ log, timeoutMs }) {
+      const client = injected ?? spec.create(await importLib(spec.name, 'redis', () => import('redis')));
+      const { onError, onReady } = connectionWarnings(log, spec.name);
+      const listeners = [
+        ...spec.events.error.map((event) => [event, onError] as const),
+        ...spec.events.ready.map((event) => [event, onReady] as const),
+      ];
+      for (const [event, listener] of listeners) client.on(event, listener);
+      const executor = commandExecutor((args, routeKey, signal) => spec.send(client, args, routeKey, signal), {
+        ...(spec.slotOf && { slotOf: spec.slotOf }),
+        async close() {
+          if (!injected) return releaseClient(client, timeoutMs);
+          for (const [event, listener] of listeners) client.off(event, listener);
+        },
+      });
+      if (client.isOpen) return executor;
+      // connect() resolves once ready and retries by itself (its errors are 'error' events, logged above).
+      const connecting = client.connect();
+      if (!spec.awaitConnect) {
+        connecting.catch(() => {}); // commands queue meanwhile, each within its deadline
+        return executor;
+      }
+      try {
+        await connecting;
+        return executor;
+      } catch (error) {
+        await executor.close();
+        throw error;
+      }
     },
   });
 }

@@ -8,16 +8,8 @@
  */
 import calculateSlot from 'cluster-key-slot';
 import { ViewletError } from '../core/errors.ts';
-import { importLib } from './import-lib.ts';
-import {
-  assertRedisUrl,
-  connectionWarnings,
-  type NodeRedisConnectionOptions,
-  type NodeRedisHandle,
-  nodeRedisClientOptions,
-  nodeRedisExecutor,
-} from './node-redis.ts';
-import { createRedisProtocolStore } from './redis-protocol.ts';
+import { assertRedisUrl, createNodeRedisStore, nodeRedisClientOptions } from './node-redis.ts';
+import type { NodeRedisConnectionOptions, NodeRedisHandle } from './node-redis.ts';
 import type { RemoteStoreOptions } from './store-call.ts';
 import type { ViewletStore } from './types.ts';
 
@@ -51,46 +43,28 @@ export interface RedisClusterStoreOptions extends RemoteStoreOptions, NodeRedisC
 export function createRedisClusterStore(options: RedisClusterStoreOptions): ViewletStore {
   const seeds = options.client ? [] : assertClusterUrls(options.urls, 'redis-cluster store: urls');
 
-  return createRedisProtocolStore({
+  return createNodeRedisStore({
     name: 'redis-cluster',
     options,
-    async open({ log, timeoutMs }) {
-      let cluster = options.client;
-      if (!cluster) {
-        const { createCluster } = await importLib('redis-cluster', 'redis', () => import('redis'));
-        const first = seeds[0]!;
-        const base = nodeRedisClientOptions(options);
-        cluster = createCluster({
-          rootNodes: seeds.map((url) => ({ url: url.href })),
-          // Discovered nodes get these, not the seeds' settings: credentials and TLS from the first URL.
-          defaults: {
-            ...base,
-            socket: { ...base.socket, ...(first.protocol === 'rediss:' && { tls: true as const }) },
-            ...(first.username && { username: decodeURIComponent(first.username) }),
-            ...(first.password && { password: decodeURIComponent(first.password) }),
-          },
-        }) as unknown as NodeRedisCluster;
-      }
-      const { onError, onReady } = connectionWarnings(log, 'redis-cluster');
-      const owned = cluster;
-      const executor = nodeRedisExecutor(owned, {
-        injected: Boolean(options.client),
-        timeoutMs,
-        listeners: { error: onError, 'node-error': onError, 'node-ready': onReady },
-        send: (args, routeKey, abortSignal) => owned.sendCommand(routeKey, false, args, { abortSignal }),
-        slotOf: calculateSlot,
-      });
-      // Unlike a single client, the cluster client refuses commands until it knows the topology.
-      if (!owned.isOpen) {
-        try {
-          await owned.connect();
-        } catch (error) {
-          await executor.close();
-          throw error;
-        }
-      }
-      return executor;
+    create({ createCluster }) {
+      const first = seeds[0]!;
+      const base = nodeRedisClientOptions(options);
+      return createCluster({
+        rootNodes: seeds.map((url) => ({ url: url.href })),
+        // Discovered nodes get these, not the seeds' settings: credentials and TLS from the first URL.
+        defaults: {
+          ...base,
+          socket: { ...base.socket, ...(first.protocol === 'rediss:' && { tls: true as const }) },
+          ...(first.username && { username: decodeURIComponent(first.username) }),
+          ...(first.password && { password: decodeURIComponent(first.password) }),
+        },
+      }) as unknown as NodeRedisCluster;
     },
+    events: { error: ['error', 'node-error'], ready: ['node-ready'] },
+    send: (cluster, args, routeKey, abortSignal) => cluster.sendCommand(routeKey, false, args, { abortSignal }),
+    slotOf: calculateSlot,
+    // Unlike a single client, the cluster client refuses commands until it knows the topology.
+    awaitConnect: true,
   });
 }
 

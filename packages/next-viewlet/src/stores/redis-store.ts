@@ -5,16 +5,8 @@
  * crash the process: the client reconnects in the background with a bounded
  * backoff, and every call fails after `timeoutMs` instead of waiting.
  */
-import { importLib } from './import-lib.ts';
-import {
-  assertRedisUrl,
-  connectionWarnings,
-  type NodeRedisConnectionOptions,
-  type NodeRedisHandle,
-  nodeRedisClientOptions,
-  nodeRedisExecutor,
-} from './node-redis.ts';
-import { createRedisProtocolStore } from './redis-protocol.ts';
+import { assertRedisUrl, createNodeRedisStore, nodeRedisClientOptions } from './node-redis.ts';
+import type { NodeRedisConnectionOptions, NodeRedisHandle } from './node-redis.ts';
 import type { RemoteStoreOptions } from './store-call.ts';
 import type { ViewletStore } from './types.ts';
 
@@ -39,26 +31,12 @@ export interface RedisStoreOptions extends RemoteStoreOptions, NodeRedisConnecti
 export function createRedisStore(options: RedisStoreOptions): ViewletStore {
   if (!options.client) assertRedisUrl(options.url, 'redis store: url');
 
-  return createRedisProtocolStore({
+  return createNodeRedisStore({
     name: 'redis',
     options,
-    async open({ log, timeoutMs }) {
-      let client = options.client;
-      if (!client) {
-        const { createClient } = await importLib('redis', 'redis', () => import('redis'));
-        client = createClient({ url: options.url!, ...nodeRedisClientOptions(options) }) as unknown as NodeRedisClient;
-      }
-      const { onError, onReady } = connectionWarnings(log, 'redis');
-      const owned = client;
-      const executor = nodeRedisExecutor(owned, {
-        injected: Boolean(options.client),
-        timeoutMs,
-        listeners: { error: onError, ready: onReady },
-        send: (args, _routeKey, abortSignal) => owned.sendCommand(args, { abortSignal }),
-      });
-      // connect() resolves once ready and retries by itself; commands queue meanwhile (each within its deadline).
-      if (!owned.isOpen) owned.connect().catch(onError);
-      return executor;
-    },
+    create: ({ createClient }) => createClient({ url: options.url!, ...nodeRedisClientOptions(options) }) as unknown as NodeRedisClient,
+    events: { error: ['error'], ready: ['ready'] },
+    send: (client, args, _routeKey, abortSignal) => client.sendCommand(args, { abortSignal }),
+    awaitConnect: false,
   });
 }
