@@ -3,6 +3,7 @@
  * stable code and no stored values, and one place for the key prefix rules.
  */
 import { ViewletError } from '../core/errors.ts';
+import { createLog, defaultLog, type Log, type ViewletLogger } from '../util/log.ts';
 
 /** Default key prefix of every store: `nv:`. */
 export const DEFAULT_PREFIX = 'nv:';
@@ -38,12 +39,29 @@ export function assertJournalOptions(options: JournalOptions): { maxLength: numb
   return { maxLength, retentionMs };
 }
 
+/** Default hard upper bound of every remote store call, in ms. */
+export const DEFAULT_STORE_TIMEOUT_MS = 10_000;
+
 /** Options every remote store takes. */
 export interface RemoteStoreOptions extends JournalOptions {
-  /** Prepended to every key, so several apps or environments can share one database. Default `'nv:'`. */
+  /**
+   * Prepended to every key, so several apps or environments can share one database:
+   * 1-64 printable ASCII characters without spaces or braces.
+   * @default 'nv:'
+   */
   prefix?: string;
-  /** Deadline of every call in ms (retries included); a longer call rejects with `E_STORE_TIMEOUT`. Default 1000. */
+  /**
+   * Hard upper bound of every call in ms (retries included): a longer call rejects
+   * with `E_STORE_TIMEOUT`, so no call waits forever. It is a safety net, not the
+   * cache's read deadline (the cache applies its own, tighter one).
+   * @default 10000
+   */
   timeoutMs?: number;
+  /**
+   * Where the store's warnings (connection lost, back again) and debug lines go.
+   * @default the console, each line prefixed with `[next-viewlet]`
+   */
+  logger?: ViewletLogger;
 }
 
 // Printable ASCII without spaces or braces: the stores put `{hash tags}` in keys for Redis Cluster.
@@ -93,4 +111,9 @@ export function ttlOf(ttlMs: number): number {
     throw new ViewletError('E_STORE_FAILED', `ttlMs must be a positive number of milliseconds, got ${ttlMs}.`);
   }
   return Math.max(1, Math.ceil(ttlMs));
+}
+
+/** The log of a store: its own logger's, else the process-wide one (so warnings are not repeated per store). */
+export function storeLog(logger: ViewletLogger | undefined): Log {
+  return logger ? createLog(logger) : defaultLog;
 }

@@ -81,7 +81,10 @@ export interface InvalidateOptions {
 
 /** One invalidation as the journal holds it: the tag and its record after the merge. */
 export interface JournalEntry {
-  /** Position in the journal; entries are ordered by it. */
+  /**
+   * Position in the journal; entries are ordered by it. Opaque, and only meaningful
+   * to the store (and prefix) that gave it out: a Redis Stream id on the Redis stores.
+   */
   cursor: string;
   tag: string;
   record: TagRecord;
@@ -95,8 +98,9 @@ export interface JournalRead {
   more: boolean;
   /**
    * Entries after the given cursor may have been trimmed (the reader fell behind
-   * the journal's retention): re-read the records of every tag you hold; the
-   * journal is complete only from `coveredSince` on.
+   * the journal's retention) or lost (the journal was deleted or expired since the
+   * cursor was given out): re-read the records of every tag you hold; the journal
+   * is complete only from `coveredSince` on.
    */
   gap: boolean;
   /** The journal holds every invalidation made at or after this time (store clock, ms). */
