@@ -1,0 +1,13 @@
+/**
+ * `next-viewlet/testing`: resets for test suites, so each test starts from a
+ * clean process. Not for app code: a running app that clears its registry
+ * forgets the viewlets its pages render.
+ *
+ * ```ts
+ * import { clearRegistry, resetSettings, resetStats } from 'next-viewlet/testing';
+ * afterEach(() => { clearRegistry(); resetSettings(); resetStats(); });
+ * ```
+ */
+export { resetStats } from './cache/cache-stats.ts';
+export { clearRegistry } from './core/registry.ts';
+export { resetSettings } from './core/settings.ts';
