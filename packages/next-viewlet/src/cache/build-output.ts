@@ -117,7 +117,8 @@ export function buildOutput(serverDistDir: string): BuildOutput {
         const segmentData = meta.segmentPaths
           ? new Map(meta.segmentPaths.flatMap((segment, i) => (segments?.[i] ? [[segment, segments[i]] as const] : [])))
           : undefined;
-        const rscData = !lookup.isFallback && !(lookup.isRoutePPREnabled && meta.postponed != null) ? await readFile(`${base}.rsc`) : undefined;
+        const rscData =
+          !lookup.isFallback && !(lookup.isRoutePPREnabled && meta.postponed != null) ? await readFile(`${base}.rsc`) : undefined;
         return {
           lastModified: meta.routeCacheLastModified ?? info.mtimeMs,
           value: {

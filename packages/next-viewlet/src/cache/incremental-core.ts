@@ -197,8 +197,8 @@ export function createIncrementalCore(options: IncrementalCoreOptions): Incremen
     });
   }
 
-  /** The best entry this instance can find: its first tier, the store (when not fresh here), its build output. */
-  async function lookup(key: string, scoped: string, ctx: IncrementalGetContext): Promise<{ found?: Judged; storeUp: boolean }> {
+  /** The newest entry of its first tier and (when not fresh there) the store; `storeUp` false when the store failed. */
+  async function lookup(scoped: string, ctx: IncrementalGetContext): Promise<{ found?: Judged; storeUp: boolean }> {
     let found = await judged(l1?.get(scoped), ctx);
     if (found?.verdict === 'fresh' || !remoteEntries) return { ...(found && { found }), storeUp: true };
     const read = await readRemote(scoped);
@@ -287,7 +287,7 @@ export function createIncrementalCore(options: IncrementalCoreOptions): Incremen
     const pending = pendingSets.get(scoped);
     if (pending) await pending;
     await clock.ensure();
-    let { found, storeUp } = await lookup(key, scoped, ctx);
+    let { found, storeUp } = await lookup(scoped, ctx);
     found ??= await fromBuild(key, scoped, ctx);
     if (!found || found.verdict === 'expired') return regenerateOnce(key, scoped, ctx, found, storeUp);
     if (found.verdict === 'fresh') {

@@ -156,7 +156,6 @@ export function createTagSystem(options: TagSystemOptions): TagSystem {
     retryTimer.unref?.();
   }
 
-
   async function invalidateNow(unique: string[], expireInMs: number | undefined): Promise<InvalidateOutcome> {
     await clock.ensure();
     try {
@@ -168,8 +167,7 @@ export function createTagSystem(options: TagSystemOptions): TagSystem {
       // This process honours it at once (on its estimate of the store's clock)
       // and writes it again until the store takes it.
       const at = clock.now();
-      for (const tag of unique)
-        remember(tag, mergeTagRecord(known.peek(tag), at, expireInMs === undefined ? undefined : at + expireInMs));
+      for (const tag of unique) remember(tag, mergeTagRecord(known.peek(tag), at, expireInMs === undefined ? undefined : at + expireInMs));
       const key = String(expireInMs);
       const group = pendingByExpiry.get(key) ?? { tags: new Set<string>(), expireInMs };
       for (const tag of unique) group.tags.add(tag);

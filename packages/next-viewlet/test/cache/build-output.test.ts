@@ -17,12 +17,17 @@ describe('build output', () => {
   it('reads a prerendered page under the runtime key its .meta names, with its lifetime and modification time', async () => {
     fixture = buildFixture();
     fixture.touch(1_700_000_000_000);
-    const entry = await buildOutput(fixture.serverDistDir).read(PAGE_KEY, { kind: 'APP_PAGE', isFallback: false, isRoutePPREnabled: false });
+    const entry = await buildOutput(fixture.serverDistDir).read(PAGE_KEY, {
+      kind: 'APP_PAGE',
+      isFallback: false,
+      isRoutePPREnabled: false,
+    });
     expect(entry?.lastModified).toBe(1_700_000_000_000);
     expect(entry?.cacheControl).toEqual({ revalidate: 2_592_000, expire: 31_536_000 });
     expect(entry?.value).toMatchObject({ kind: 'APP_PAGE', html: BUILT_HTML, status: 200, rscData: binary(256) });
-    expect((entry?.value.headers as Record<string, string>)['x-next-cache-tags']).toBe(BUILT_TAGS);
-    expect([...(entry?.value.segmentData as Map<string, Buffer>).keys()]).toEqual(['/_tree', '/__PAGE__']);
+    const value = entry?.value as { headers: Record<string, string>; segmentData: Map<string, Buffer> };
+    expect(value.headers['x-next-cache-tags']).toBe(BUILT_TAGS);
+    expect([...value.segmentData.keys()]).toEqual(['/_tree', '/__PAGE__']);
   });
 
   it('reads a route handler response', async () => {

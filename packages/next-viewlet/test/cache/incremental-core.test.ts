@@ -9,7 +9,7 @@ import { createIncrementalCore, type IncrementalCore } from '../../src/cache/inc
 import { createMemoryStore } from '../../src/stores/memory-store.ts';
 import type { ViewletStore } from '../../src/stores/types.ts';
 import { BUILT_HTML, type BuildFixture, buildFixture } from '../support/build-fixture.ts';
-import { PAGE_KEY, pageGet, pageSet, pageValue } from '../support/incremental-values.ts';
+import { PAGE_KEY, pageGet, pageSet, pageValue, htmlOf } from '../support/incremental-values.ts';
 import { manualClock } from '../support/manual-clock.ts';
 
 const START = 1_800_000_000_000;
@@ -61,7 +61,7 @@ describe('incremental cache in time', () => {
     const onB = await b.get();
     expect(onB!.lastModified + 2000).toBeGreaterThanOrEqual(clock.now()); // B defers to A's regeneration
     await a.core.set(PAGE_KEY, pageValue({ html: 'regenerated' }), pageSet(2, 3600));
-    expect(((await b.get())?.value as { html: string }).html).toBe('regenerated');
+    expect(htmlOf(await b.get())).toBe('regenerated');
 
     clock.advance(3_600_000);
     // Past expire: never served as is (a miss, or a blocking regeneration keeping the old copy for stale-if-error).
@@ -87,7 +87,7 @@ describe('incremental cache in time', () => {
     const [a, b] = instances as [(typeof instances)[0], (typeof instances)[0]];
     const first = await a.get();
     expect(first?.lastModified).toBe(START - 60_000);
-    expect((first?.value as { html: string }).html).toBe(BUILT_HTML);
+    expect(htmlOf(first)).toBe(BUILT_HTML);
 
     // A tag of the page invalidated after the build: the built copy is stale, not fresh.
     clock.advance(1000);
@@ -96,7 +96,7 @@ describe('incremental cache in time', () => {
     expect(stale!.lastModified + 2_592_000_000).toBeLessThan(clock.now());
     // A regenerates; B has its own files but the store's newer generation wins.
     await a.core.set(PAGE_KEY, pageValue({ html: 'after the purge' }), pageSet());
-    expect(((await b.get())?.value as { html: string }).html).toBe('after the purge');
+    expect(htmlOf(await b.get())).toBe('after the purge');
   });
 
   it('the build output still serves when the store is down', async () => {
@@ -114,6 +114,6 @@ describe('incremental cache in time', () => {
     const core = createIncrementalCore({ store: dead, now: clock.now, buildId: 'build-1', seed: (key, ctx) => output.read(key, ctx) });
     opened.push(core);
     await core.refresh();
-    expect(((await core.get(PAGE_KEY, pageGet))?.value as { html: string }).html).toBe(BUILT_HTML);
+    expect(htmlOf(await core.get(PAGE_KEY, pageGet))).toBe(BUILT_HTML);
   });
 });

@@ -51,8 +51,17 @@ export const FETCH_KEY = '9041833dc487aa4ef9f0e0e2dd9b0a0b0f4b7f1b6c4c8f62a0f5c1
 export const pageGet = { kind: 'APP_PAGE', isRoutePPREnabled: true, isFallback: false } as const;
 export const routeGet = { kind: 'APP_ROUTE', isRoutePPREnabled: false, isFallback: false } as const;
 export const pageSet = (revalidate: number | false = 2_592_000, expire: number | undefined = 31_536_000) =>
-  ({ kind: 'APP_PAGE', isRoutePPREnabled: true, isFallback: false, cacheControl: { revalidate, ...(expire !== undefined && { expire }) } }) as const;
+  ({
+    kind: 'APP_PAGE',
+    isRoutePPREnabled: true,
+    isFallback: false,
+    cacheControl: { revalidate, ...(expire !== undefined && { expire }) },
+  }) as const;
 export const fetchGet = (tags: string[] = ['api-data'], softTags: string[] = ['_N_T_/layout', '_N_T_/api/data']) =>
   ({ kind: 'FETCH', revalidate: 60, fetchUrl: 'http://127.0.0.1/x', fetchIdx: 1, tags, softTags }) as const;
 export const fetchSet = (tags: string[] = ['api-data']) =>
   ({ fetchCache: true, fetchUrl: 'http://127.0.0.1/x', fetchIdx: 1, tags, isImplicitBuildTimeCache: false }) as const;
+
+/** The HTML of a page answer (`undefined` for a miss). */
+export const htmlOf = (answer: { value: unknown } | null | undefined): string | undefined =>
+  (answer?.value as { html?: string } | undefined)?.html;
