@@ -1,0 +1,194 @@
+/**
+ * Issue 13: one invalidation for the whole app. Two `next start` instances of
+ * the demo on one redis-server: prerendered pages, an ISR page, a route
+ * handler's tagged `fetch`, all purged by one `revalidateTag` on any instance;
+ * a store outage that fails no page. Then Next's own expectations, side by
+ * side with its built-in cache on a single instance. No sleeps: every change
+ * is polled for.
+ */
+import { createServer, type Server } from 'node:http';
+import { test as base, expect, type APIRequestContext } from '@playwright/test';
+import { sendRevalidation } from 'next-viewlet/webhook';
+import { startRedis, type RedisServer } from '../../../scripts/lib/redis-server.mjs';
+import { type DemoServer, startDemo, TEST_WEBHOOK_SECRET } from './support/next-server';
+
+/** An upstream for the route handler's `fetch`: answers `call <n>`, counting its calls. */
+async function startUpstream(): Promise<{ url: string; calls: () => number; stop: () => Promise<void> }> {
+  let calls = 0;
+  const server: Server = createServer((_request, response) => {
+    calls += 1;
+    response.end(`call ${calls}`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/data`, calls: () => calls, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+type Cluster = { redis: RedisServer; upstream: Awaited<ReturnType<typeof startUpstream>>; a: DemoServer; b: DemoServer };
+
+const test = base.extend<Record<never, never>, { cluster: Cluster }>({
+  cluster: [
+    async ({}, use) => {
+      const [redis, upstream] = await Promise.all([startRedis(), startUpstream()]);
+      const env = { REDIS_URL: redis.url, VIEWLET_CACHE_PREFIX: `e2e-inc:${process.pid}:${Date.now()}:`, DEMO_UPSTREAM_URL: upstream.url };
+      const [a, b] = await Promise.all([startDemo(env), startDemo(env)]);
+      await use({ redis, upstream, a, b });
+      await Promise.all([a.stop(), b.stop()]);
+      await Promise.all([redis.stop(), upstream.stop()]);
+    },
+    { scope: 'worker', timeout: 60_000 },
+  ],
+});
+test.describe.configure({ mode: 'serial' });
+
+/** The `data-generated-at` of the page's section `testId`, and the response's status and cache header. */
+async function read(request: APIRequestContext, url: string, testId: string) {
+  const response = await request.get(url);
+  const html = await response.text();
+  const match = new RegExp(`data-testid="${testId}" data-generated-at="([^"]+)"`).exec(html);
+  return { status: response.status(), cache: response.headers()['x-nextjs-cache'], generatedAt: match?.[1] ?? '' };
+}
+
+/** Hard: `revalidateTag(tag, { expire: 0 })`; soft: `revalidateTag(tag, 'max')`, through the demo's signed webhook. */
+const purge = (server: DemoServer, tag: string, mode: 'hard' | 'soft') =>
+  sendRevalidation({
+    url: `${server.baseURL}/api/viewlets/revalidate`,
+    secret: TEST_WEBHOOK_SECRET,
+    tags: [tag],
+    mode: mode === 'hard' ? 'expire' : 'revalidate',
+  });
+
+const renders = (server: DemoServer) => server.output().split('[demo] regenerated /shell/isr').length - 1;
+
+test.describe('two instances on one redis-server', () => {
+  test('a prerendered page: the first request after start is a hit, the same page on both instances', async ({ request, cluster }) => {
+    const onA = await read(request, `${cluster.a.baseURL}/shell`, 'shell');
+    const onB = await read(request, `${cluster.b.baseURL}/shell`, 'shell');
+    expect(onA.status).toBe(200);
+    expect(onA.cache, 'served from the build output, not rendered').toBe('HIT');
+    expect(onA.generatedAt).not.toBe('');
+    expect(onB.generatedAt).toBe(onA.generatedAt);
+  });
+
+  test('a hard purge on B is seen by A on its next request', async ({ request, cluster }) => {
+    const before = await read(request, `${cluster.a.baseURL}/shell`, 'shell');
+    expect((await purge(cluster.b, 'shell-data', 'hard')).revalidated).toBe(1);
+    const after = await read(request, `${cluster.a.baseURL}/shell`, 'shell');
+    expect(after.status).toBe(200);
+    expect(Date.parse(after.generatedAt)).toBeGreaterThan(Date.parse(before.generatedAt));
+    // B takes A's new copy instead of serving its own old one.
+    expect((await read(request, `${cluster.b.baseURL}/shell`, 'shell')).generatedAt).toBe(after.generatedAt);
+  });
+
+  test('a soft purge on B: A serves the old page once, then the regenerated one', async ({ request, cluster }) => {
+    const before = await read(request, `${cluster.a.baseURL}/shell`, 'shell');
+    await purge(cluster.b, 'shell-data', 'soft');
+    const next = await read(request, `${cluster.a.baseURL}/shell`, 'shell');
+    expect(next.status).toBe(200);
+    expect(next.cache).toBe('STALE');
+    expect(next.generatedAt).toBe(before.generatedAt);
+    await expect
+      .poll(async () => Date.parse((await read(request, `${cluster.a.baseURL}/shell`, 'shell')).generatedAt))
+      .toBeGreaterThan(Date.parse(before.generatedAt));
+  });
+
+  test('an ISR page past its revalidate time is regenerated by one instance of the two', async ({ request, cluster }) => {
+    const initial = await read(request, `${cluster.a.baseURL}/shell/isr`, 'shell-isr');
+    const start = { a: renders(cluster.a), b: renders(cluster.b) };
+    // Poll both instances alternately until one of them serves the page stale (its revalidate of 2 s has passed).
+    let stale: 'a' | 'b' | undefined;
+    await expect
+      .poll(
+        async () => {
+          for (const name of ['a', 'b'] as const) {
+            const got = await read(request, `${cluster[name].baseURL}/shell/isr`, 'shell-isr');
+            expect(got.status).toBe(200);
+            if (got.cache === 'STALE') stale ??= name;
+          }
+          return stale;
+        },
+        { timeout: 15_000 },
+      )
+      .toBeDefined();
+    const other = stale === 'a' ? 'b' : 'a';
+    // Both instances end up serving the one regenerated page.
+    await expect
+      .poll(async () => {
+        const [x, y] = await Promise.all([
+          read(request, `${cluster.a.baseURL}/shell/isr`, 'shell-isr'),
+          read(request, `${cluster.b.baseURL}/shell/isr`, 'shell-isr'),
+        ]);
+        return x.generatedAt !== initial.generatedAt && x.generatedAt === y.generatedAt;
+      })
+      .toBe(true);
+    expect(renders(cluster[stale!]) - start[stale!], 'the instance that saw it stale regenerated it').toBeGreaterThanOrEqual(1);
+    expect(renders(cluster[other]) - start[other], 'the other one did not').toBe(0);
+  });
+
+  test("a route handler's tagged fetch: cached for both instances, purged on A, fresh on B", async ({ request, cluster }) => {
+    const first = await (await request.get(`${cluster.a.baseURL}/shell/api/upstream`)).json();
+    const onB = await (await request.get(`${cluster.b.baseURL}/shell/api/upstream`)).json();
+    expect(first.upstream).toMatch(/^call \d+$/);
+    expect(onB.upstream, "B uses A's cached fetch").toBe(first.upstream);
+    const calls = cluster.upstream.calls();
+    await purge(cluster.a, 'shell-upstream', 'hard');
+    const fresh = await (await request.get(`${cluster.b.baseURL}/shell/api/upstream`)).json();
+    expect(fresh.upstream).not.toBe(first.upstream);
+    expect(cluster.upstream.calls()).toBe(calls + 1);
+  });
+
+  test('redis-server killed: pages and route handlers are still served, no request fails', async ({ request, cluster }) => {
+    const urls = ['/shell', '/shell/isr', '/shell/api/static', '/shell/api/upstream', '/shell/nope'];
+    const failures: string[] = [];
+    const run = async () => {
+      for (const server of [cluster.a, cluster.b]) {
+        for (const path of urls) {
+          const response = await request.get(`${server.baseURL}${path}`, { timeout: 20_000 });
+          const expected = path === '/shell/nope' ? 404 : 200;
+          if (response.status() !== expected) failures.push(`${path}: ${response.status()}`);
+        }
+      }
+    };
+    await run();
+    await cluster.redis.stop();
+    for (let round = 0; round < 3; round++) await run();
+    await cluster.redis.start();
+    expect(failures).toEqual([]);
+  });
+});
+
+test.describe('side by side with Next’s built-in cache, one instance each', () => {
+  let builtIn: DemoServer;
+  let ours: DemoServer;
+  test.beforeAll(async () => {
+    [builtIn, ours] = await Promise.all([startDemo({ VIEWLET_NEXT_BUILTIN_HANDLER: '1' }), startDemo({})]);
+  });
+  test.afterAll(async () => {
+    await Promise.all([builtIn?.stop(), ours?.stop()]);
+  });
+
+  test('the same status codes and prerendered responses for static, ISR, not-found and route-handler pages', async ({ request }) => {
+    const paths = ['/shell', '/shell/isr', '/shell/nope', '/shell/api/static'];
+    for (const path of paths) {
+      const [theirs, mine] = await Promise.all([request.get(`${builtIn.baseURL}${path}`), request.get(`${ours.baseURL}${path}`)]);
+      expect(mine.status(), path).toBe(theirs.status());
+      expect(mine.headers()['content-type'], path).toBe(theirs.headers()['content-type']);
+      expect(mine.headers()['cache-control'], path).toBe(theirs.headers()['cache-control']);
+    }
+    // Both serve the build's copy of the static page and the static route on the first request.
+    const staticPage = await Promise.all([read(request, `${builtIn.baseURL}/shell`, 'shell'), read(request, `${ours.baseURL}/shell`, 'shell')]);
+    expect(staticPage[1]).toEqual(staticPage[0]);
+    const route = await Promise.all([request.get(`${builtIn.baseURL}/shell/api/static`), request.get(`${ours.baseURL}/shell/api/static`)]);
+    expect(await route[1].json()).toEqual(await route[0].json());
+  });
+
+  test('a hard purge: both regenerate on the next request', async ({ request }) => {
+    for (const server of [builtIn, ours]) {
+      const before = await read(request, `${server.baseURL}/shell`, 'shell');
+      await purge(server, 'shell-data', 'hard');
+      const after = await read(request, `${server.baseURL}/shell`, 'shell');
+      expect(after.status).toBe(200);
+      expect(Date.parse(after.generatedAt)).toBeGreaterThan(Date.parse(before.generatedAt));
+    }
+  });
+});
