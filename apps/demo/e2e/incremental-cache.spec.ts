@@ -176,7 +176,10 @@ test.describe('side by side with Next’s built-in cache, one instance each', ()
       expect(mine.headers()['cache-control'], path).toBe(theirs.headers()['cache-control']);
     }
     // Both serve the build's copy of the static page and the static route on the first request.
-    const staticPage = await Promise.all([read(request, `${builtIn.baseURL}/shell`, 'shell'), read(request, `${ours.baseURL}/shell`, 'shell')]);
+    const staticPage = await Promise.all([
+      read(request, `${builtIn.baseURL}/shell`, 'shell'),
+      read(request, `${ours.baseURL}/shell`, 'shell'),
+    ]);
     expect(staticPage[1]).toEqual(staticPage[0]);
     const route = await Promise.all([request.get(`${builtIn.baseURL}/shell/api/static`), request.get(`${ours.baseURL}/shell/api/static`)]);
     expect(await route[1].json()).toEqual(await route[0].json());
