@@ -28,9 +28,8 @@ import { LRUCache } from 'lru-cache';
 import type { CacheCoreOptions } from './cache-core.ts';
 import { storeKeys } from './cache-core.ts';
 import { countStat } from './cache-stats.ts';
-import { createFillLock } from './fill-lock.ts';
+import { entryCoordination } from './entry-coordination.ts';
 import { type CacheControlLike, decodeIncrementalRecord, encodeIncrementalRecord, type IncrementalRecord } from './incremental-codec.ts';
-import { createRevalidationLease } from './revalidation-lease.ts';
 import { createSharedTier, type SharedTier } from './shared-tier.ts';
 import { createSingleFlight } from './single-flight.ts';
 import type { InvalidateOutcome } from './tag-system.ts';
@@ -124,9 +123,7 @@ export function createIncrementalCore(options: IncrementalCoreOptions): Incremen
   const name = store.name;
   const maxEntryBytes = options.maxEntryBytes ?? 2 * 1024 * 1024;
   const maxTtlMs = (options.maxTtlSeconds ?? 31_536_000) * 1000;
-  const remoteEntries = store.shared;
-  const l1Bytes = Math.max(options.l1MaxBytes ?? (remoteEntries ? 32 : 64) * 1024 * 1024, remoteEntries ? 0 : 1024 * 1024);
-  const leaseMs = options.lockLeaseMs ?? 5000;
+  const { remoteEntries, l1Bytes, lock, lease, pending } = entryCoordination(tier, options);
   const localNow = options.now ?? Date.now;
   const buildId = options.buildId ?? 'unknown-build';
 
@@ -138,14 +135,6 @@ export function createIncrementalCore(options: IncrementalCoreOptions): Incremen
           perf: { now: localNow },
         })
       : undefined;
-  const lock =
-    (options.lock ?? store.shared) ? createFillLock(store, { leaseMs, waitMs: Math.min(options.lockWaitMs ?? 2000, leaseMs) }) : undefined;
-  const lease = createRevalidationLease({
-    store: store.shared ? store : undefined,
-    leaseMs: options.revalidateLeaseMs ?? leaseMs,
-    now: () => clock.now(),
-  });
-  const pendingSets = new Map<string, Promise<void>>();
   const readFlight = createSingleFlight<IncrementalRecord | undefined | typeof FAILED>();
   // When this process started regenerating a key (store clock): the new entry is judged from then.
   const generationStarts = new LRUCache<string, number>({ max: 10_000 });
@@ -284,8 +273,7 @@ export function createIncrementalCore(options: IncrementalCoreOptions): Incremen
 
   async function get(key: string, ctx: IncrementalGetContext): Promise<IncrementalAnswer | null> {
     const scoped = scopedKey(key, ctx.kind);
-    const pending = pendingSets.get(scoped);
-    if (pending) await pending;
+    await pending.of(scoped);
     await clock.ensure();
     let { found, storeUp } = await lookup(scoped, ctx);
     found ??= await fromBuild(key, scoped, ctx);
@@ -369,15 +357,7 @@ export function createIncrementalCore(options: IncrementalCoreOptions): Incremen
     },
     async set(key, value, ctx) {
       const scoped = scopedKey(key, ctx.kind ?? (ctx.fetchCache ? 'FETCH' : undefined));
-      let done!: () => void;
-      const pending = new Promise<void>((resolve) => {
-        done = resolve;
-      });
-      pendingSets.set(scoped, pending);
-      const release = () => {
-        if (pendingSets.get(scoped) === pending) pendingSets.delete(scoped);
-        done();
-      };
+      const release = pending.begin(scoped);
       try {
         await write(key, scoped, value, ctx, release);
       } catch (error) {
