@@ -3,8 +3,6 @@ import { getIsrData } from '../shell-data';
 /** An ISR-style page: its data revalidates every 2 s, and one instance of the cluster regenerates it. */
 export default async function ShellIsrPage() {
   const data = await getIsrData();
-  // Counted by the e2e suite: one line per regeneration of this page on this instance.
-  console.log(`[demo] regenerated /shell/isr with data from ${data.generatedAt}`);
   return (
     <section data-testid="shell-isr" data-generated-at={data.generatedAt}>
       <h1>Shell (ISR)</h1>
