@@ -30,9 +30,8 @@ import type { ViewletLogger } from '../util/log.ts';
 import { readBytes } from '../util/read-bytes.ts';
 import { countStat } from './cache-stats.ts';
 import { decodeEntry, encodeEntry, type StoredEntry, streamOf } from './entry-codec.ts';
-import { createFillLock } from './fill-lock.ts';
+import { entryCoordination } from './entry-coordination.ts';
 import type { GuardedStore } from './guarded-store.ts';
-import { createRevalidationLease } from './revalidation-lease.ts';
 import { createSingleFlight } from './single-flight.ts';
 import { createSharedTier, type SharedTier } from './shared-tier.ts';
 import type { InvalidateOutcome } from './tag-system.ts';
@@ -168,9 +167,7 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
   const maxTtlMs = (options.maxTtlSeconds ?? 31_536_000) * 1000;
   // An unshared store is in this process anyway: keep entries decoded in the
   // in-memory tier only, never as text in the store (tags still go there).
-  const remoteEntries = store.shared;
-  const l1Bytes = Math.max(options.l1MaxBytes ?? (remoteEntries ? 32 : 64) * 1024 * 1024, remoteEntries ? 0 : 1024 * 1024);
-  const leaseMs = options.lockLeaseMs ?? 5000;
+  const { remoteEntries, l1Bytes, lock, lease, pending } = entryCoordination(tier, options);
   const localNow = options.now ?? Date.now;
 
   const l1 =
@@ -182,14 +179,6 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
           perf: { now: localNow },
         })
       : undefined;
-  const lock =
-    (options.lock ?? store.shared) ? createFillLock(store, { leaseMs, waitMs: Math.min(options.lockWaitMs ?? 2000, leaseMs) }) : undefined;
-  const lease = createRevalidationLease({
-    store: store.shared ? store : undefined,
-    leaseMs: options.revalidateLeaseMs ?? leaseMs,
-    now: () => clock.now(),
-  });
-  const pendingSets = new Map<string, Promise<void>>();
   const readFlight = createSingleFlight<StoredEntry | undefined | typeof FAILED>();
 
   function judge(entry: StoredEntry, softTags: readonly string[], now: number): Judged {
@@ -340,8 +329,7 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
     store,
     async get(cacheKey, softTags = []) {
       try {
-        const pending = pendingSets.get(cacheKey);
-        if (pending) await pending;
+        await pending.of(cacheKey);
         await clock.ensure();
         const found = await lookup(cacheKey, softTags);
         if (found) return await answer(cacheKey, found);
@@ -355,15 +343,7 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
       }
     },
     async set(cacheKey, pendingEntry) {
-      let done!: () => void;
-      const pending = new Promise<void>((resolve) => {
-        done = resolve;
-      });
-      pendingSets.set(cacheKey, pending);
-      const release = () => {
-        if (pendingSets.get(cacheKey) === pending) pendingSets.delete(cacheKey);
-        done();
-      };
+      const release = pending.begin(cacheKey);
       try {
         await write(cacheKey, await pendingEntry, release);
       } catch (error) {

@@ -14,7 +14,8 @@ import { getProcessStore, resolveStoreConfig } from '../stores/from-env.ts';
 import type { ViewletStore } from '../stores/types.ts';
 import { type CacheCore, type CacheCoreOptions, createCacheCore } from './cache-core.ts';
 import { registerHandler } from './process-handlers.ts';
-import { sharedTierFor } from './shared-tier.ts';
+import { refreshedThisRequest } from './request-refresh.ts';
+import { type SharedTier, sharedTierFor } from './shared-tier.ts';
 
 export { resetStats, type StoreStats, stats } from './cache-stats.ts';
 export { flushInvalidations, pendingInvalidations, recordInvalidation } from './process-handlers.ts';
@@ -36,16 +37,19 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
   let core: CacheCore | undefined;
   let processStore = false;
   let unregister: (() => void) | undefined;
+  let sharedTier: SharedTier | undefined;
   const use = () => {
     if (!core) {
       processStore = store === undefined;
       const resolved = typeof store === 'function' ? store() : (store ?? getProcessStore());
       // On the process store, share the tier (journal cursor, tag records) with the incremental cache handler.
       const tier = processStore ? sharedTierFor(resolved, { ...coreOptions, timeoutMs: coreOptions.timeoutMs ?? 500 }) : undefined;
+      sharedTier = tier;
       const created = createCacheCore({ ...coreOptions, store: resolved, ...(tier && { tier }) });
       core = created;
       unregister = registerHandler({
         name: created.store.name,
+        ...(tier && { tier }),
         record: (tags, durations) => created.updateTags(tags, durations),
         pending: () => created.pendingInvalidations(),
         flush: (timeoutMs) => created.flush(timeoutMs),
@@ -73,7 +77,10 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
     },
     async refreshTags() {
       try {
-        await use().refreshTags();
+        const core = use();
+        // The incremental cache handler read this tier's journal for this request already.
+        if (sharedTier && (await refreshedThisRequest(sharedTier))) return;
+        await core.refreshTags();
       } catch {
         // no store: nothing to refresh
       }

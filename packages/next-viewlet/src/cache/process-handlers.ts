@@ -12,6 +12,11 @@ import type { InvalidateOutcome } from './tag-system.ts';
 export interface RegisteredHandler {
   /** Store name, for stats and logs. */
   readonly name: string;
+  /**
+   * What records its invalidations (a shared tier): handlers on one tier (the `'use cache'` and the
+   * incremental cache handler on the process store) are asked once, not once each.
+   */
+  readonly tier?: object;
   /** Records an invalidation and resolves once the store took it (`recorded`) or could not. */
   record(tags: readonly string[], durations?: { expire?: number }): Promise<InvalidateOutcome>;
   /** Invalidations its store has not taken yet. */
@@ -31,9 +36,15 @@ export function registerHandler(handler: RegisteredHandler): () => void {
   return () => handlers().delete(handler);
 }
 
-/** The registered handlers (several when cache kinds have stores of their own). */
+/** The registered handlers (several when cache kinds have stores of their own), one per tier. */
 export function registeredHandlers(): RegisteredHandler[] {
-  return [...handlers()];
+  const seen = new Set<object>();
+  return [...handlers()].filter((handler) => {
+    if (handler.tier === undefined) return true;
+    if (seen.has(handler.tier)) return false;
+    seen.add(handler.tier);
+    return true;
+  });
 }
 
 /**

@@ -123,6 +123,7 @@ export function createTagSystem(options: TagSystemOptions): TagSystem {
   };
 
   const writeFlight = createSingleFlight<void>();
+  const sameMoment = new Map<string, Promise<InvalidateOutcome>>();
   const writePending = () => writeFlight('pending', writeAllPending);
 
   async function writeAllPending(): Promise<void> {
@@ -153,6 +154,31 @@ export function createTagSystem(options: TagSystemOptions): TagSystem {
       );
     }, delay);
     retryTimer.unref?.();
+  }
+
+  async function invalidateNow(unique: string[], expireInMs: number | undefined): Promise<InvalidateOutcome> {
+    await clock.ensure();
+    try {
+      const entries = await store.invalidate(unique, { expireInMs, recordTtlMs });
+      rememberEntries(entries);
+      log.debug('tags', expireInMs === 0 ? 'expired' : 'marked stale', { tags: unique, expireInMs });
+      return { recorded: true, entries };
+    } catch {
+      // This process honours it at once (on its estimate of the store's clock)
+      // and writes it again until the store takes it.
+      const at = clock.now();
+      for (const tag of unique) remember(tag, mergeTagRecord(known.peek(tag), at, expireInMs === undefined ? undefined : at + expireInMs));
+      const key = String(expireInMs);
+      const group = pendingByExpiry.get(key) ?? { tags: new Set<string>(), expireInMs };
+      for (const tag of unique) group.tags.add(tag);
+      pendingByExpiry.set(key, group);
+      log.warnOnce(
+        `invalidate:${store.name}`,
+        `${unique.length} tag invalidation(s) could not be written to the "${store.name}" store; this instance honours them and writes them again until the store takes them.`,
+      );
+      scheduleRetry();
+      return { recorded: false, entries: [] };
+    }
   }
 
   return {
@@ -203,33 +229,21 @@ export function createTagSystem(options: TagSystemOptions): TagSystem {
         if (pendingByExpiry.size > 0 && !retryTimer) writePending().catch(() => scheduleRetry());
       });
     },
-    async invalidate(tags, durations) {
+    invalidate(tags, durations) {
       const unique = [...new Set(tags)];
-      if (unique.length === 0) return { recorded: true, entries: [] };
+      if (unique.length === 0) return Promise.resolve({ recorded: true, entries: [] });
       const expireInMs = durations === undefined ? 0 : durations.expire === undefined ? undefined : Math.max(0, durations.expire * 1000);
-      await clock.ensure();
-      try {
-        const entries = await store.invalidate(unique, { expireInMs, recordTtlMs });
-        rememberEntries(entries);
-        log.debug('tags', expireInMs === 0 ? 'expired' : 'marked stale', { tags: unique, expireInMs });
-        return { recorded: true, entries };
-      } catch {
-        // This process honours it at once (on its estimate of the store's clock)
-        // and writes it again until the store takes it.
-        const at = clock.now();
-        for (const tag of unique)
-          remember(tag, mergeTagRecord(known.peek(tag), at, expireInMs === undefined ? undefined : at + expireInMs));
-        const key = String(expireInMs);
-        const group = pendingByExpiry.get(key) ?? { tags: new Set<string>(), expireInMs };
-        for (const tag of unique) group.tags.add(tag);
-        pendingByExpiry.set(key, group);
-        log.warnOnce(
-          `invalidate:${store.name}`,
-          `${unique.length} tag invalidation(s) could not be written to the "${store.name}" store; this instance honours them and writes them again until the store takes them.`,
-        );
-        scheduleRetry();
-        return { recorded: false, entries: [] };
+      // Next hands one revalidateTag to every handler in the same moment (the 'use cache' and the
+      // incremental one, on one tier): calls for the same invalidation before the next turn of the
+      // event loop share one write. Later ones are new invalidations, with their own time.
+      const key = JSON.stringify([[...unique].sort(), expireInMs ?? null]);
+      let outcome = sameMoment.get(key);
+      if (!outcome) {
+        outcome = invalidateNow(unique, expireInMs);
+        sameMoment.set(key, outcome);
+        setImmediate(() => sameMoment.delete(key));
       }
+      return outcome;
     },
     pending: pendingCount,
     async flush(timeoutMs) {
