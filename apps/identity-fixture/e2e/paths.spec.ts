@@ -27,7 +27,7 @@ test('a page outside the matcher ignores a forged path header: E_NO_PATH and the
     expect(html).toContain('data-fallback="page-path"');
     expect(rendered(html, 'where')).toEqual([]);
   }
-  await expect.poll(() => server.output()).toContain('viewlet "page-path" shows its fallback (E_NO_PATH)');
+  await expect.poll(() => server.output()).toContain('viewlet "page-path" failed, showing its fallback: E_NO_PATH');
   const lines = server
     .output()
     .split('\n')

@@ -13,6 +13,8 @@ export interface StoreStats {
   miss: number;
   /** Failed or timed-out store calls, and calls refused by an open circuit. */
   error: number;
+  /** Store calls given up on because this process's event loop was blocked (not counted against the store). */
+  lagTimeout: number;
   /** Entries written. */
   set: number;
   /** Entries not written: failures, uncacheable lifetimes, oversize values, failed streams. */
@@ -31,7 +33,7 @@ function table(): Record<string, StoreStats> {
 /** Adds `n` to one counter of `store` (by name: 'memory', 'redis', 'upstash', or a custom name). */
 export function countStat(store: string, stat: StatName, n = 1): void {
   const all = table();
-  const row = (all[store] ??= { hit: 0, stale: 0, miss: 0, error: 0, set: 0, skip: 0 });
+  const row = (all[store] ??= { hit: 0, stale: 0, miss: 0, error: 0, lagTimeout: 0, set: 0, skip: 0 });
   row[stat] += n;
 }
 
