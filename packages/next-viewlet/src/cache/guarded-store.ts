@@ -3,7 +3,7 @@
  * circuit breaker, and counts its failures. Calls still reject on failure; the
  * cache turns a rejection into a miss (or into using its first tier).
  */
-import { ViewletError } from '../core/errors.ts';
+import { isViewletError, ViewletError } from '../core/errors.ts';
 import { clearWarning, debugLog, defaultLog, warnOnce } from '../util/log.ts';
 import { storeTimeout } from '../stores/store-call.ts';
 import { withTimeout } from '../util/with-timeout.ts';
@@ -57,6 +57,7 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
       } catch (error) {
         breaker.failure();
         countStat(name, 'error');
+        if (isViewletError(error, 'E_STORE_TIMEOUT')) countStat(name, 'timeout');
         debugLog('store', `${method} failed`, { store: name, error: error instanceof Error ? error.message : String(error) });
         throw error;
       }

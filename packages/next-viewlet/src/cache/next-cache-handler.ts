@@ -12,6 +12,8 @@
 import type { CacheEntry, CacheHandler } from 'next/cache';
 import { getProcessStore, resolveStoreConfig } from '../stores/from-env.ts';
 import type { ViewletStore } from '../stores/types.ts';
+import { countStoredBytes, noteCacheRead } from '../metrics/cache-handler-metrics.ts';
+import { registerBreaker } from '../metrics/metrics-registry.ts';
 import { createCacheCore, type CacheCore, type CacheCoreOptions } from './cache-core.ts';
 
 export { stats, resetStats, type StoreStats } from './cache-stats.ts';
@@ -36,18 +38,23 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
     if (!core) {
       processStore = store === undefined;
       const resolved = typeof store === 'function' ? store() : (store ?? getProcessStore());
-      core = createCacheCore({ ...coreOptions, store: resolved });
+      const created = createCacheCore({ ...coreOptions, store: resolved });
+      registerBreaker(created.store.name, () => created.store.breaker.state);
+      core = created;
     }
     return core;
   };
   // A throw from get/refreshTags fails the render; every path below degrades instead.
   return {
     async get(cacheKey, softTags) {
+      let entry: CacheEntry | undefined;
       try {
-        return (await use().get(cacheKey, softTags)) as CacheEntry | undefined;
+        entry = (await use().get(cacheKey, softTags)) as CacheEntry | undefined;
       } catch {
-        return undefined;
+        entry = undefined;
       }
+      noteCacheRead(entry);
+      return entry;
     },
     async set(cacheKey, pendingEntry) {
       let core: CacheCore;
@@ -56,7 +63,7 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
       } catch {
         return;
       }
-      await core.set(cacheKey, pendingEntry);
+      await core.set(cacheKey, countStoredBytes(core.store.name, pendingEntry));
     },
     async refreshTags() {
       try {

@@ -8,16 +8,19 @@ import type { CanonicalValue } from '../core/canonical-args.ts';
 import { getViewlet } from '../core/registry.ts';
 import type { AnyViewlet, ViewletContext } from '../core/types.ts';
 import type { VaryValues } from '../core/vary.ts';
+import { markErrorCounted, timedRender } from '../metrics/timed-render.ts';
 
 /** The context a render function receives: the name plus exactly the vary facts resolved for it. */
 export function contextFor(name: string, vary: VaryValues): ViewletContext {
   return Object.freeze({ name, ...vary });
 }
 
-/** Runs what a viewlet caches: its render output, or in data mode its `load`. */
-export function runViewlet(definition: AnyViewlet, vary: VaryValues, args: readonly CanonicalValue[]): unknown {
+/** Runs what a viewlet caches: its render output, or in data mode its `load`. Counted and timed as one render. */
+export function runViewlet(definition: AnyViewlet, vary: VaryValues, args: readonly CanonicalValue[]): Promise<unknown> {
   const ctx = contextFor(definition.name, vary);
-  return definition.mode === 'data' ? definition.load!(ctx, ...args) : definition.render(ctx, ...args);
+  return timedRender(definition.name, () =>
+    definition.mode === 'data' ? definition.load!(ctx, ...args) : definition.render(ctx, ...args),
+  );
 }
 
 /** What the cached function returns: a failure is returned (not thrown) so it is logged once, by us. */
@@ -49,5 +52,7 @@ export function unwrapCached(result: CachedResult): unknown {
   const error = new Error(result.message);
   error.name = result.name;
   if (result.stack) error.stack = result.stack;
+  // The failed render was counted where it ran (in the cached function).
+  markErrorCounted(error);
   throw error;
 }
