@@ -86,8 +86,8 @@ export async function fetchWithRetry(url: URL, init: { headers?: HeadersInit }, 
       minTimeout: options.minDelayMs ?? 500,
       maxTimeout: maxDelayMs,
       randomize: true,
-      // Timeouts (DOMException TimeoutError) and HTTP statuses are retried; p-retry retries network TypeErrors itself.
-      shouldRetry: ({ error }) => error instanceof TransientStatus || error.name === 'TimeoutError' || error.name === 'AbortError',
+      // p-retry has already given up on TypeErrors that are not network errors (is-network-error).
+      shouldRetry: ({ error }) => error instanceof TransientStatus || error.name === 'TimeoutError' || error.name === 'TypeError',
       onFailedAttempt: async ({ error, retriesLeft }) => {
         last =
           error instanceof TransientStatus

@@ -91,7 +91,11 @@ function barProgress(terminal: NodeJS.WriteStream, showVariant: boolean): WarmPr
       bars.log(`retrying ${pageLabel(url, variant, showVariant)} after attempt ${attempt}: ${reason}\n`);
     },
     note: (text) => bars.log(`${text}\n`),
-    stop: () => bars.stop(),
+    stop() {
+      // stop() draws the bars once more but not the lines logged since the last redraw.
+      if (bar) bars.update();
+      bars.stop();
+    },
   };
 }
 

@@ -103,7 +103,8 @@ async function renderSecondsByViewlet(): Promise<Map<string, RenderSeconds>> {
     const entry = row(String(viewlet));
     if (metricName?.endsWith('_count')) entry.count = value;
     else if (metricName?.endsWith('_sum')) entry.sum = round(value);
-    else if (quantile !== undefined && Number.isFinite(value)) {
+    else if (quantile !== undefined && value > 0) {
+      // prom-client reports 0 for a window without observations; no render takes 0 s.
       const key = QUANTILE_KEYS.get(quantile);
       if (key) entry[key] = round(value);
     }
