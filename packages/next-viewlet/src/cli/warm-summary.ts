@@ -129,7 +129,7 @@ export function formatSummary(summary: WarmSummary): string {
     const why = check
       ? Object.entries(check.byViewlet)
           .filter(([, row]) => row.miss > 0 || row.stale > 0 || row.render > row.uncached)
-          .map(([name, row]) => `${name} (${row.miss} misses, ${row.stale} stale, ${row.render} renders)`)
+          .map(([name, row]) => `${name} (${plural(row.miss, 'miss', 'misses')}, ${row.stale} stale, ${plural(row.render, 'render')})`)
       : ['the stats could not be read'];
     lines.push(summary.ready ? 'Ready: the check pass was all cache hits.' : `Not ready: ${why.join('; ') || 'pages failed'}.`);
   }

@@ -348,7 +348,7 @@ describe('next-viewlet warm: what the servers rendered', () => {
     expect(summary.ready).toBe(false);
     expect(summary.passes[1].viewlets).toMatchObject({ renders: 1, misses: 1, hits: 1, errors: 1 });
     const text = await warm(['--origin', shop.origin, '/a', '/b', ...stats(), '--until-ready']);
-    expect(text.stdout).toMatch(/Not ready: page\/b \(1 misses, 0 stale, 1 renders\)\./);
+    expect(text.stdout).toMatch(/Not ready: page\/b \(1 miss, 0 stale, 1 render\)\./);
   });
 
   it('--revalidate soft-invalidates first, then waits until the stale copies are re-rendered', async () => {
