@@ -5,25 +5,10 @@
  * is kept on `globalThis`, so the copy of this module that Next loads for the
  * handler and the copy an app bundles (for a stats page) count into one place.
  */
-import { metricsRegistry, type StoreCounterName, storeCounters } from '../metrics/metrics-registry.ts';
+import { metricsRegistry, type StoreCounterName, type StoreCounters, storeCounters } from '../metrics/metrics-registry.ts';
 
-/** The per-store counters returned by `stats()`. */
-export interface StoreStats {
-  /** Fresh entries returned. */
-  hit: number;
-  /** Stale entries returned (Next re-renders them in the background). */
-  stale: number;
-  /** Reads that returned nothing (Next renders). */
-  miss: number;
-  /** Failed or timed-out store calls, and calls refused by an open circuit. */
-  error: number;
-  /** Store calls that missed their deadline (also counted in `error`). */
-  timeout: number;
-  /** Entries written. */
-  set: number;
-  /** Entries not written: failures, uncacheable lifetimes, oversize values, failed streams. */
-  skip: number;
-}
+/** The per-store counters returned by `stats()` (fresh hits, stale hits, misses, errors, timeouts, writes, entries not written). */
+export type StoreStats = Pick<StoreCounters, 'hit' | 'stale' | 'miss' | 'error' | 'timeout' | 'set' | 'skip'>;
 
 export type StatName = keyof StoreStats | Extract<StoreCounterName, 'bytesStored'>;
 

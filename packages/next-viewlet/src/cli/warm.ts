@@ -32,6 +32,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 async function viewletsAfter(run: Run, before: Tally): Promise<PassSummary['viewlets']> {
   const { statsUrls, statsToken, settleTimeoutMs } = run.options;
   const deadline = performance.now() + settleTimeoutMs;
+  let waiting = false;
   for (;;) {
     let delta: ReturnType<typeof diffStats>;
     try {
@@ -43,6 +44,8 @@ async function viewletsAfter(run: Run, before: Tally): Promise<PassSummary['view
     }
     const done = settled(delta);
     if (done || performance.now() >= deadline) return passViewlets(delta, done);
+    if (!waiting) run.progress.note(`waiting for the renders still running (${delta.total.rendering})…`);
+    waiting = true;
     await sleep(SETTLE_POLL_MS);
   }
 }
@@ -95,6 +98,8 @@ export async function warmCommand(argv: string[], io: CliIO): Promise<number> {
     throw error;
   }
 
+  const showVariant = targets.variants.length > 1 || targets.variants[0]!.name !== 'default';
+  const progress = createWarmProgress(io, { json: options.json, showVariant });
   if (options.revalidate.length > 0) {
     try {
       await sendRevalidation({
@@ -108,16 +113,10 @@ export async function warmCommand(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`next-viewlet warm: could not soft-invalidate ${options.revalidate.join(', ')}: ${(error as Error).message}`);
       return EXIT.failed;
     }
+    progress.note(`soft-invalidated ${options.revalidate.join(', ')}`);
   }
 
-  const showVariant = targets.variants.length > 1 || targets.variants[0]!.name !== 'default';
-  const run: Run = {
-    options,
-    targets,
-    retry,
-    progress: createWarmProgress(io, { json: options.json, showVariant }),
-    notes: [...targets.notes],
-  };
+  const run: Run = { options, targets, retry, progress, notes: [...targets.notes] };
   const passes: PassSummary[] = [];
   try {
     passes.push(await pass(run, 'warm'));

@@ -354,7 +354,7 @@ describe('next-viewlet warm: what the servers rendered', () => {
   it('--revalidate soft-invalidates first, then waits until the stale copies are re-rendered', async () => {
     shop = await openShop();
     await warm(['--origin', shop.origin, '/a', '/b']);
-    const { code, stdout } = await warm([
+    const { code, stdout, stderr } = await warm([
       '--origin',
       shop.origin,
       '/a',
@@ -368,6 +368,7 @@ describe('next-viewlet warm: what the servers rendered', () => {
     ]);
     expect(code).toBe(0);
     expect(shop.revalidated).toEqual(['product:1']);
+    expect(stderr).toMatch(/^soft-invalidated product:1\nwarming: 2 requests$/m);
     const summary = json(stdout);
     expect(summary.revalidated).toEqual(['product:1']);
     // Both pages were served stale (no visitor waited) and re-rendered behind them; the summary waited for that.
