@@ -26,8 +26,8 @@ const turbo = (task) => ['turbo', 'run', task, '--output-logs=errors-only', '--l
 if (!run('build', 'npx', turbo('build'))) process.exit(1);
 const results = [
   // The README's CLI commands start with `npx next-viewlet`: the bin npm linked at install must find the built CLI.
-  // --no: fail instead of fetching a package of that name from the registry when the local bin is missing.
-  run('CLI from the repo root', 'npx', ['--no', 'next-viewlet', '--help']),
+  // --no-install: fail instead of fetching a package of that name from the registry when the local bin is missing.
+  run('CLI from the repo root', 'npx', ['--no-install', 'next-viewlet', '--help']),
   run('typecheck', 'npx', turbo('typecheck')),
   run('lint', 'npm', ['run', 'lint', '--silent']),
   run('unit and integration tests', 'npx', ['turbo', 'run', 'test', '--continue', '--log-order=grouped']),
