@@ -61,7 +61,7 @@ function variantsFile(name: string, sessions: [string, string]) {
 }
 
 const statsArgs = (baseURL: string) => ['--stats-url', `${baseURL}/api/viewlets/stats`];
-type Viewlets = Record<string, { render: number; error: number; miss: number; stale: number; hit: number }>;
+type Viewlets = Record<string, { render: number; error: number; miss: number; stale: number; hit: number; joined: number }>;
 
 async function viewletStats(request: APIRequestContext): Promise<Viewlets> {
   const response = await request.get('/api/viewlets/stats', { headers: auth });
@@ -80,13 +80,30 @@ test('the stats endpoint needs the token, and answers JSON or Prometheus text', 
   expect(json.headers()['content-type']).toMatch(/^application\/json/);
   const body = await json.json();
   expect(body).toMatchObject({ version: 1, metricsEnabled: true, stores: { memory: { breaker: 'closed' } } });
+  // Next calls the handler's get and set in the caller's async context: the miss and the bytes land on the viewlet.
   expect(body.viewlets['product-teaser']).toMatchObject({ miss: 1, render: 1, policy: { vary: 'path' } });
+  expect(body.viewlets['product-teaser'].bytesStored).toBeGreaterThan(0);
   expect(body.viewlets.reviews).toMatchObject({ render: 1, error: 1 });
   expect(body.viewlets['product-teaser'].renderSeconds.p50).toBeGreaterThan(0);
 
   const text = await request.get('/api/viewlets/stats', { headers: { ...auth, accept: 'text/plain;version=0.0.4;q=0.5,*/*;q=0.1' } });
   expect(text.headers()['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
   expect(await text.text()).toMatch(/^viewlet_calls_total\{viewlet="product-teaser",outcome="miss"\} 1$/m);
+});
+
+test('concurrent cold requests: each call has one outcome (miss, joined or hit), and only misses render', async ({ request }) => {
+  const before = await viewletStats(request);
+  const cookie = { cookie: `demo-session=${'e'.repeat(32)}` };
+  const answers = await Promise.all(Array.from({ length: 4 }, () => request.get('/products/2', { headers: cookie })));
+  expect(answers.map((answer) => answer.status())).toEqual([200, 200, 200, 200]);
+  const after = await viewletStats(request);
+  const teaser = {
+    miss: after['product-teaser']!.miss - before['product-teaser']!.miss,
+    joined: after['product-teaser']!.joined - before['product-teaser']!.joined,
+  };
+  expect(teaser.miss).toBeGreaterThanOrEqual(1);
+  expect(teaser.miss + teaser.joined + (after['product-teaser']!.hit - before['product-teaser']!.hit)).toBe(4);
+  expect(after['product-teaser']!.render - before['product-teaser']!.render).toBe(teaser.miss);
 });
 
 test('warm renders what is missing; a second run right after renders nothing but the viewlet that always fails', async ({ baseURL }) => {
