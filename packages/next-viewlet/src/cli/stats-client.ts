@@ -102,11 +102,10 @@ export function allHits(delta: { byViewlet: Tally }): boolean {
 }
 
 /**
- * Whether the renders a pass started have finished: none is running, and every
- * miss and uncached call has its render counted (a stale copy read by several
- * requests at once is re-rendered once, so stale reads are not matched).
+ * Whether the renders a pass started have finished. Misses and uncached calls
+ * render before their response ends; only a stale read leaves a render behind
+ * (in the background), so after one the pass waits until no render is running.
  */
 export function settled(delta: { total: ViewletTally }): boolean {
-  const { render, miss, uncached, rendering } = delta.total;
-  return rendering === 0 && render >= miss + uncached;
+  return delta.total.stale === 0 || delta.total.rendering === 0;
 }

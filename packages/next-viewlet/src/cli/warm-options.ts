@@ -38,8 +38,8 @@ Modes:
                            requests then re-render the stale copies in the background
   --webhook-url URL        the webhook route (default: $VIEWLET_WEBHOOK_URL)
   --secret-env NAME        environment variable holding its whsec_ secret (default: VIEWLET_WEBHOOK_SECRET)
-  --settle-timeout MS      with --revalidate and --stats-url: wait this long for the background
-                           re-renders to finish (default 60000)
+  --settle-timeout MS      with --stats-url, after a pass that was served stale copies: wait this
+                           long for their background re-renders to finish (default 60000)
 
 Output:
   --json                   print the summary as JSON on stdout (progress goes to stderr as lines)
