@@ -323,6 +323,15 @@ describe('next-viewlet warm: what the servers rendered', () => {
     expect(text.stdout).toMatch(/viewlets: 0 renders absorbed \(0 misses\), 3 already cached; 0 errors/);
   });
 
+  it('waits after a pass only for background renders: misses have rendered before their response ended', async () => {
+    shop = await openShop();
+    viewletCounters('someone-else').rendering = 1; // a visitor's render elsewhere on the site, never finishing here
+    const { stdout } = await warm(['--origin', shop.origin, '/a', ...stats(), '--settle-timeout', '2000', '--json']);
+    expect(json(stdout).passes[0].viewlets).toMatchObject({ misses: 1, renders: 1, settled: true });
+    // the up-front check, then one reading before and one after the pass
+    expect(shop.requests.filter((r) => r.url === '/api/stats')).toHaveLength(3);
+  });
+
   it('adds up the counters of several stats endpoints (one per instance)', async () => {
     shop = await openShop();
     const { stdout } = await warm(['--origin', shop.origin, '/a', ...stats(), ...stats(), '--json']);
