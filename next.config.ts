@@ -1,25 +1,13 @@
 /**
- * The shared Next config every app in apps/ extends: Cache Components on,
- * viewlet cache-life profiles, partial prefetching off (it renders every
- * dynamic hole twice per request; see bench/).
+ * The shared base every app in apps/ spreads into its own next.config.ts. It
+ * holds only what every app of this repository wants; each app calls
+ * `withViewlets()` itself, as a user's app does.
  */
 import type { NextConfig } from 'next';
-import { withViewlets } from 'next-viewlet/config';
 
-export const sharedNextConfig: NextConfig = withViewlets(
-  {
-    reactStrictMode: true,
-    poweredByHeader: false,
-    cacheLife: {
-      // Used by the demo's sitewide navigation.
-      navigation: { stale: 60, revalidate: 3_600, expire: 86_400 },
-    },
-  },
-  {
-    partialPrefetching: false,
-    // Benchmarks compare against Next's built-in handler: VIEWLET_NEXT_BUILTIN_HANDLER=1 at `next start`.
-    cacheHandler: process.env.VIEWLET_NEXT_BUILTIN_HANDLER !== '1',
-  },
-);
+export const sharedNextConfig: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+};
 
 export default sharedNextConfig;

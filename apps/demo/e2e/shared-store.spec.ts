@@ -71,7 +71,7 @@ test('an invalidation received by B is seen by A on its next request', async ({ 
     url: `${shared.b.baseURL}/api/viewlets/revalidate`,
     secret: TEST_WEBHOOK_SECRET,
     tags: ['product:2'],
-    mode: 'hard',
+    mode: 'expire',
   });
   expect(answer.revalidated).toBe(1);
 
@@ -82,12 +82,11 @@ test('an invalidation received by B is seen by A on its next request', async ({ 
 test('a viewlet past its revalidate time is served stale at once and refreshed behind the scenes', async ({ page, shared }) => {
   await open(page, `${shared.a.baseURL}/`);
   const first = await stamp(page, 'deal');
-  await page.waitForTimeout(2_500); // past revalidate (2 s), far from expire (1 h)
+  // Past revalidate (2 s), far from expire (1 h). How long the stale request took is a benchmark (bench/), not asserted here.
+  await expect.poll(() => Date.now() - Date.parse(first), { intervals: [250] }).toBeGreaterThan(2_100);
 
-  const started = Date.now();
   await open(page, `${shared.a.baseURL}/`);
   expect(await stamp(page, 'deal'), 'the stale copy is served, not re-rendered in the request').toBe(first);
-  expect(Date.now() - started, 'nobody waited for the 600 ms render').toBeLessThan(600);
 
   await expect
     .poll(
@@ -103,13 +102,13 @@ test('a viewlet past its revalidate time is served stale at once and refreshed b
 test('killing redis-server during a run of requests fails no page, and caching resumes after it restarts', async ({ shared, request }) => {
   test.setTimeout(90_000);
   const urls = ['/products/1', '/products/2', '/products/3', '/'].map((p) => `${shared.a.baseURL}${p}`);
-  const results: { status: number; ok: boolean; ms: number }[] = [];
+  const results: { status: number; ok: boolean }[] = [];
   const run = async (count: number) => {
     for (let i = 0; i < count; i++) {
-      const started = Date.now();
-      const response = await request.get(urls[i % urls.length]!, { timeout: 20_000 });
+      // A request that hangs on the dead store fails the test by this timeout.
+      const response = await request.get(urls[i % urls.length]!, { timeout: 10_000 });
       const body = await response.text();
-      results.push({ status: response.status(), ok: body.includes('data-viewlet="site-nav"'), ms: Date.now() - started });
+      results.push({ status: response.status(), ok: body.includes('data-viewlet="site-nav"') });
     }
   };
 
@@ -120,7 +119,6 @@ test('killing redis-server during a run of requests fails no page, and caching r
     results.filter((r) => r.status !== 200 || !r.ok),
     'failed pages while redis was down',
   ).toEqual([]);
-  expect(Math.max(...results.map((r) => r.ms)), 'no request hung on the dead store').toBeLessThan(10_000);
 
   await shared.redis.start();
   const restarted = shared.redis;

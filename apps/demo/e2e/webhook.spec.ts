@@ -4,13 +4,13 @@ import { TEST_WEBHOOK_SECRET } from './support/next-server';
 
 const hook = (baseURL: string) => `${baseURL}/api/viewlets/revalidate`;
 
-test('a signed soft revalidation serves the stale copy once, then fresh content', async ({ page, baseURL }) => {
+test('a signed revalidation serves the stale copy once, then fresh content', async ({ page, baseURL }) => {
   await page.goto('/products/1');
   const before = await stamp(page, 'product-teaser');
   const nav = await stamp(page, 'site-nav');
 
   const result = await sendRevalidation({ url: hook(baseURL), secret: TEST_WEBHOOK_SECRET, tags: ['product:1'] });
-  expect(result).toMatchObject({ revalidated: 1, mode: 'soft', tags: ['product:1'] });
+  expect(result).toMatchObject({ revalidated: 1, mode: 'revalidate', tags: ['product:1'] });
 
   await page.reload();
   expect(await stamp(page, 'product-teaser'), 'served stale while re-rendering in the background').toBe(before);
@@ -26,16 +26,16 @@ test('a signed soft revalidation serves the stale copy once, then fresh content'
   expect(await stamp(page, 'site-nav'), 'other viewlets untouched').toBe(nav);
 });
 
-test('a hard revalidation by viewlet name re-renders on the next load', async ({ page, baseURL }) => {
+test('an expire by viewlet name re-renders on the next load', async ({ page, baseURL }) => {
   await page.goto('/products/2');
   const before = await stamp(page, 'breadcrumbs');
   const result = await sendRevalidation({
     url: hook(baseURL),
     secret: TEST_WEBHOOK_SECRET,
     viewlets: [{ name: 'breadcrumbs' }],
-    mode: 'hard',
+    mode: 'expire',
   });
-  expect(result).toMatchObject({ revalidated: 1, mode: 'hard', tags: ['viewlet:breadcrumbs'] });
+  expect(result).toMatchObject({ revalidated: 1, mode: 'expire', tags: ['viewlet:breadcrumbs'] });
   await page.reload();
   expect(Date.parse(await stamp(page, 'breadcrumbs'))).toBeGreaterThan(Date.parse(before));
 });
@@ -50,7 +50,7 @@ test('a badly signed or unsigned call is refused and invalidates nothing', async
     url: hook(baseURL),
     secret: 'whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldC13cm9uZy0=',
     tags: ['product:3'],
-    mode: 'hard',
+    mode: 'expire',
   });
   await expect(wrongSecret).rejects.toBeInstanceOf(WebhookResponseError);
   await expect(wrongSecret).rejects.toMatchObject({ status: 401 });

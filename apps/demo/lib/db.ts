@@ -2,8 +2,17 @@
  * The demo's "database": products in memory, one copy per server process.
  * Reads cost a configurable delay so a cache miss is visible.
  */
+/** The demo's product ids: a fixed catalogue. */
+export const PRODUCT_IDS = ['1', '2', '3'] as const;
+export type ProductId = (typeof PRODUCT_IDS)[number];
+
+/** Whether `value` names a product: use it on route params and form fields before trusting them. */
+export function isProductId(value: unknown): value is ProductId {
+  return typeof value === 'string' && (PRODUCT_IDS as readonly string[]).includes(value);
+}
+
 export interface Product {
-  id: string;
+  id: ProductId;
   name: string;
   price: number;
   stock: number;
@@ -16,9 +25,9 @@ const SEED: Product[] = [
 ];
 
 const KEY = Symbol.for('demo.products');
-type Holder = { [KEY]?: Map<string, Product> };
+type Holder = { [KEY]?: Map<ProductId, Product> };
 
-function table(): Map<string, Product> {
+function table(): Map<ProductId, Product> {
   const holder = globalThis as Holder;
   return (holder[KEY] ??= new Map(SEED.map((p) => [p.id, { ...p }])));
 }
@@ -34,8 +43,8 @@ export async function slowQuery(): Promise<void> {
   if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export function productIds(): string[] {
-  return [...table().keys()];
+export function productIds(): ProductId[] {
+  return [...PRODUCT_IDS];
 }
 
 export function listProducts(): Product[] {
@@ -44,11 +53,11 @@ export function listProducts(): Product[] {
 
 export async function getProduct(id: string): Promise<Product | undefined> {
   await slowQuery();
-  const found = table().get(id);
+  const found = isProductId(id) ? table().get(id) : undefined;
   return found && { ...found };
 }
 
-export function setPrice(id: string, price: number): Product {
+export function setPrice(id: ProductId, price: number): Product {
   const product = table().get(id);
   if (!product) throw new Error(`No product ${id}`);
   product.price = price;

@@ -1,4 +1,5 @@
 import { viewlet } from 'next-viewlet';
+import { Stamp } from '@/components/stamp';
 import { USERS, slowQuery } from '@/lib/db';
 import './setup';
 
@@ -18,7 +19,7 @@ export const accountPanel = viewlet({ name: 'account-panel', vary: 'user', life:
           <a href="/signin?as=bob">Bob</a>
         </>
       )}
-      <small className="stamp">per user · rendered {new Date().toLocaleTimeString('en-GB')}</small>
+      <Stamp label="per user" />
     </section>
   );
 });

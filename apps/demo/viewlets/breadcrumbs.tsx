@@ -1,4 +1,5 @@
 import { viewlet } from 'next-viewlet';
+import { Stamp } from '@/components/stamp';
 import { slowQuery } from '@/lib/db';
 import './setup';
 
@@ -19,7 +20,7 @@ export const breadcrumbs = viewlet({ name: 'breadcrumbs', vary: 'path', life: 'f
           </li>
         );
       })}
-      <small className="stamp">per path · rendered {new Date().toLocaleTimeString('en-GB')}</small>
+      <Stamp label="per path" />
     </ol>
   );
 });

@@ -1,4 +1,5 @@
 import { viewlet } from 'next-viewlet';
+import { Stamp } from '@/components/stamp';
 import { listProducts, slowQuery } from '@/lib/db';
 import './setup';
 
@@ -21,7 +22,7 @@ export const deal = viewlet(
     return (
       <p data-viewlet="deal" data-rendered-at={new Date().toISOString()} className="viewlet">
         Deal of the moment: <a href={`/products/${pick.id}`}>{pick.name}</a>
-        <small className="stamp">sitewide, refreshed in the background · rendered {new Date().toLocaleTimeString('en-GB')}</small>
+        <Stamp label="sitewide, refreshed in the background" />
       </p>
     );
   },

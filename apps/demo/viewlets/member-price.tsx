@@ -1,4 +1,5 @@
 import { viewlet } from 'next-viewlet';
+import { Stamp } from '@/components/stamp';
 import { USERS, getProduct } from '@/lib/db';
 import './setup';
 
@@ -18,7 +19,7 @@ export const memberPrice = viewlet(
         ) : (
           <span data-testid="member-price">Sign in for a member price.</span>
         )}
-        <small className="stamp">per user + path · rendered {new Date().toLocaleTimeString('en-GB')}</small>
+        <Stamp label="per user + path" />
       </p>
     );
   },

@@ -1,4 +1,5 @@
 import { viewlet } from 'next-viewlet';
+import { Stamp } from '@/components/stamp';
 import { getProduct } from '@/lib/db';
 import './setup';
 
@@ -25,7 +26,7 @@ export const productTeaser = viewlet(
           <span data-testid="price">${product.price.toFixed(2)}</span> ·{' '}
           {here ? 'Now viewing' : <a href={`/products/${id}`}>See product</a>}
         </p>
-        <small className="stamp">per path · rendered {new Date().toLocaleTimeString('en-GB')}</small>
+        <Stamp label="per path" />
       </article>
     );
   },

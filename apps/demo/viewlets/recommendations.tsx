@@ -1,6 +1,7 @@
 import { viewlet } from 'next-viewlet';
+import { Stamp } from '@/components/stamp';
 import { z } from 'zod';
-import { USERS, listProducts, slowQuery } from '@/lib/db';
+import { PRODUCT_IDS, type ProductId, USERS, listProducts, slowQuery } from '@/lib/db';
 import './setup';
 
 /**
@@ -12,11 +13,11 @@ export const recommendations = viewlet(
     name: 'recommendations',
     vary: 'user',
     island: true,
-    args: z.tuple([z.enum(['1', '2', '3'])]),
+    args: z.tuple([z.enum(PRODUCT_IDS)]),
     life: '2m',
-    tags: (id: string) => [`product:${id}`],
+    tags: (id: ProductId) => [`product:${id}`],
   },
-  async (ctx, id: string) => {
+  async (ctx, id: ProductId) => {
     await slowQuery();
     const user = ctx.user ? USERS[ctx.user]?.name : undefined;
     const others = listProducts().filter((p) => p.id !== id);
@@ -28,7 +29,7 @@ export const recommendations = viewlet(
             {p.name}
           </a>
         ))}
-        <small className="stamp">island, per user · rendered {new Date().toLocaleTimeString('en-GB')}</small>
+        <Stamp label="island, per user" />
       </aside>
     );
   },

@@ -1,4 +1,5 @@
 import { viewlet } from 'next-viewlet';
+import { Stamp } from '@/components/stamp';
 import { slowQuery } from '@/lib/db';
 import './setup';
 
@@ -8,7 +9,7 @@ export const sessionBadge = viewlet({ name: 'session-badge', vary: 'session', li
   return (
     <p data-viewlet="session-badge" data-rendered-at={new Date().toISOString()} className="viewlet">
       {ctx.session ? `Session ${ctx.session.slice(0, 6)}…, first seen ${new Date().toLocaleTimeString('en-GB')}` : 'No session'}
-      <small className="stamp">per session · rendered {new Date().toLocaleTimeString('en-GB')}</small>
+      <Stamp label="per session" />
     </p>
   );
 });

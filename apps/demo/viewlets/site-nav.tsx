@@ -1,4 +1,5 @@
 import { viewlet } from 'next-viewlet';
+import { Stamp } from '@/components/stamp';
 import { slowQuery } from '@/lib/db';
 import './setup';
 
@@ -9,7 +10,7 @@ export const siteNav = viewlet({ name: 'site-nav', vary: 'sitewide', life: 'navi
     <nav data-viewlet="site-nav" data-rendered-at={new Date().toISOString()} className="viewlet">
       <a href="/">Shop</a> · <a href="/products/1">Espresso cup</a> · <a href="/products/2">Moka pot</a> ·{' '}
       <a href="/products/3">Milk jug</a> · <a href="/admin">Admin</a> · <a href="/islands">Islands</a> · <a href="/dashboard">Dashboard</a>
-      <small className="stamp">sitewide · rendered {new Date().toLocaleTimeString('en-GB')}</small>
+      <Stamp label="sitewide" />
     </nav>
   );
 });

@@ -1,4 +1,5 @@
 import { viewlet } from 'next-viewlet';
+import { Stamp } from '@/components/stamp';
 import { getProduct } from '@/lib/db';
 import './setup';
 
@@ -16,7 +17,9 @@ export const stockLevel = viewlet(
   (ctx) => (
     <p data-viewlet="stock-level" data-rendered-at={new Date().toISOString()} data-loaded-at={ctx.data.loadedAt} className="viewlet">
       {ctx.data.stock > 0 ? `${ctx.data.stock} in stock` : 'Out of stock'}
-      <small className="stamp">data only · loaded {new Date(ctx.data.loadedAt).toLocaleTimeString('en-GB')}, rendered now</small>
+      <Stamp label="data only" verb="loaded" at={ctx.data.loadedAt}>
+        , rendered now
+      </Stamp>
     </p>
   ),
 );

@@ -1,7 +1,7 @@
 'use server';
 
 import { refreshViewlet } from 'next-viewlet';
-import { productIds, setPrice } from '@/lib/db';
+import { isProductId, setPrice } from '@/lib/db';
 import { productTeaser } from '@/viewlets/product-teaser';
 
 export interface PriceState {
@@ -15,9 +15,9 @@ export interface PriceState {
  * re-rendered behind the scenes, so their next visitor gets a cache hit.
  */
 export async function updatePrice(_previous: PriceState, form: FormData): Promise<PriceState> {
-  const id = String(form.get('id') ?? '');
+  const id = form.get('id');
   const price = Number(form.get('price'));
-  if (!productIds().includes(id)) return { error: `Unknown product "${id}".` };
+  if (!isProductId(id)) return { error: `Unknown product "${String(id ?? '').slice(0, 20)}".` };
   if (!Number.isFinite(price) || price <= 0 || price > 100_000) return { error: 'Price must be a number between 0 and 100000.' };
   const product = setPrice(id, Math.round(price * 100) / 100);
   await refreshViewlet(productTeaser, [id], {

@@ -31,3 +31,11 @@ export async function stamps(page: Page, names: readonly string[]): Promise<Reco
   for (const name of names) out[name] = await stamp(page, name);
   return out;
 }
+
+/** Entries the demo's cache handler has written so far (all stores), from its stats endpoint. */
+export async function cacheWrites(page: Page): Promise<number> {
+  const response = await page.request.get('/api/viewlets/stats');
+  expect(response.status()).toBe(200);
+  const report = (await response.json()) as { stores: Record<string, { set: number }> };
+  return Object.values(report.stores).reduce((sum, store) => sum + store.set, 0);
+}

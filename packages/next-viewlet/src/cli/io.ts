@@ -1,9 +1,12 @@
 /** What a CLI command needs from the outside world, injectable for tests. */
 export interface CliIO {
+  /** The environment (secrets and the default URL are read from it). */
   env: Readonly<Record<string, string | undefined>>;
+  /** Writes one line of output. */
   stdout(text: string): void;
+  /** Writes one line of diagnostics. */
   stderr(text: string): void;
-  /** Default: the global fetch. */
+  /** `fetch` for the webhook request. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
   /** Where a progress bar is drawn, when it is a terminal. Default: none (plain progress lines). */
   terminal?: NodeJS.WriteStream;

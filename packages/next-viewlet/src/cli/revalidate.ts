@@ -4,7 +4,7 @@
  * history and in `ps`).
  */
 import { parseArgs } from 'node:util';
-import { isViewletError } from '../core/errors.ts';
+import { describeError, isViewletError } from '../core/errors.ts';
 import type { ViewletTarget } from '../webhook/payload.ts';
 import { sendRevalidation, WebhookResponseError } from '../webhook/send.ts';
 import { EXIT, type CliIO } from './io.ts';
@@ -18,7 +18,7 @@ Options:
   --secret-env NAME   environment variable holding the whsec_ secret (default: VIEWLET_WEBHOOK_SECRET)
   --tag TAG           a tag to invalidate (repeatable)
   --viewlet NAME      every entry of a viewlet; NAME='["3"]' narrows it to those args (repeatable)
-  --hard              expire now instead of serving stale once while re-rendering
+  --expire            expire now (the next request renders) instead of revalidating (served stale once while it re-renders)
   --id ID             message id; reuse it when retrying the same message (default: random)
   --timeout MS        request timeout (default: 10000)
   --json              print the receiver's answer as JSON
@@ -50,6 +50,7 @@ function parse(argv: string[], env: CliIO['env']) {
       'the secret is never taken from the command line; put it in an environment variable and name it with --secret-env.',
     );
   }
+  if (argv.includes('--hard')) throw new UsageError('--hard was renamed; use --expire.');
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -59,7 +60,7 @@ function parse(argv: string[], env: CliIO['env']) {
       'secret-env': { type: 'string', default: 'VIEWLET_WEBHOOK_SECRET' },
       tag: { type: 'string', multiple: true, default: [] },
       viewlet: { type: 'string', multiple: true, default: [] },
-      hard: { type: 'boolean', default: false },
+      expire: { type: 'boolean', default: false },
       id: { type: 'string' },
       timeout: { type: 'string', default: '10000' },
       json: { type: 'boolean', default: false },
@@ -98,7 +99,7 @@ function parse(argv: string[], env: CliIO['env']) {
     secret,
     tags: values.tag,
     viewlets,
-    mode: values.hard ? ('hard' as const) : ('soft' as const),
+    mode: values.expire ? ('expire' as const) : ('revalidate' as const),
     id: values.id,
     timeoutMs,
     json: values.json,
@@ -139,17 +140,20 @@ export async function revalidateCommand(argv: string[], io: CliIO): Promise<numb
     else {
       const what = `${result.revalidated} tag${result.revalidated === 1 ? '' : 's'}`;
       io.stdout(
-        [`Revalidated ${what} (${result.mode}) at ${url.origin}${url.pathname}:`, ...result.tags.map((tag) => `  ${tag}`)].join('\n'),
+        [
+          `${result.mode === 'expire' ? 'Expired' : 'Revalidated'} ${what} at ${url.origin}${url.pathname}:`,
+          ...result.tags.map((tag) => `  ${tag}`),
+        ].join('\n'),
       );
     }
     return EXIT.ok;
   } catch (error) {
     if (error instanceof WebhookResponseError) {
-      io.stderr(`next-viewlet revalidate: ${error.message.replace(/^\[next-viewlet\] E_\w+: /, '')}`);
+      io.stderr(`next-viewlet revalidate: ${error.message}`);
       return EXIT.failed;
     }
     if (isViewletError(error)) {
-      io.stderr(`next-viewlet revalidate: ${error.message}`);
+      io.stderr(`next-viewlet revalidate: ${describeError(error)}`);
       return EXIT.usage;
     }
     throw error;

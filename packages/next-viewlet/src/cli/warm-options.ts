@@ -34,7 +34,7 @@ Stats (what the warm-up rendered, read before and after from createStatsHandler 
 Modes:
   --until-ready            warm, then request every page again; exit 0 only when that pass is all
                            cache hits (needs --stats-url)
-  --revalidate TAG         first soft-invalidate TAG through the signed webhook (repeatable); the
+  --revalidate TAG         first mark TAG stale through the signed webhook (repeatable); the
                            requests then re-render the stale copies in the background
   --webhook-url URL        the webhook route (default: $VIEWLET_WEBHOOK_URL)
   --secret-env NAME        environment variable holding its whsec_ secret (default: VIEWLET_WEBHOOK_SECRET)

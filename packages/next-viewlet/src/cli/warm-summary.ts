@@ -39,7 +39,7 @@ export interface WarmSummary {
   origin: string;
   pages: number;
   variants: string[];
-  /** Tags soft-invalidated before the first pass (`--revalidate`). */
+  /** Tags revalidated (marked stale) before the first pass (`--revalidate`). */
   revalidated?: string[];
   passes: PassSummary[];
   /** With `--until-ready`: whether the check pass was all hits. */
@@ -98,7 +98,7 @@ function viewletLine(v: PassViewlets): string {
 export function formatSummary(summary: WarmSummary): string {
   const showVariant = summary.variants.length > 1 || summary.variants[0] !== 'default';
   const lines: string[] = [];
-  if (summary.revalidated) lines.push(`Soft-invalidated ${summary.revalidated.join(', ')} first.`);
+  if (summary.revalidated) lines.push(`Revalidated ${summary.revalidated.join(', ')} first (marked stale).`);
   for (const pass of summary.passes) {
     const what = pass.name === 'warm' ? 'Warmed' : 'Checked';
     const shape = `${plural(summary.pages, 'page')} × ${plural(summary.variants.length, 'variant')}`;

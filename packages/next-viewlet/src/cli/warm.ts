@@ -3,7 +3,7 @@
  * pages, once per variant. With `--stats-url` it reads the viewlet counters
  * before and after, so the summary says what the warm-up rendered;
  * `--until-ready` adds a check pass that must be all hits; `--revalidate`
- * soft-invalidates tags first, so the requests re-render stale copies in the
+ * revalidates tags first (marks them stale), so the requests re-render stale copies in the
  * background while visitors keep being served (the cron rebuild).
  */
 import { sendRevalidation } from '../webhook/send.ts';
@@ -110,10 +110,10 @@ export async function warmCommand(argv: string[], io: CliIO): Promise<number> {
         ...(io.fetch && { fetch: io.fetch }),
       });
     } catch (error) {
-      io.stderr(`next-viewlet warm: could not soft-invalidate ${options.revalidate.join(', ')}: ${(error as Error).message}`);
+      io.stderr(`next-viewlet warm: could not revalidate ${options.revalidate.join(', ')}: ${(error as Error).message}`);
       return EXIT.failed;
     }
-    progress.note(`soft-invalidated ${options.revalidate.join(', ')}`);
+    progress.note(`revalidated ${options.revalidate.join(', ')}: stale now, re-rendered behind the requests`);
   }
 
   const run: Run = { options, targets, retry, progress, notes: [...targets.notes] };

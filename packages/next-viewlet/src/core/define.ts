@@ -9,16 +9,6 @@ import { collectTags, viewletArgsTag, viewletTag } from './tags.ts';
 import type { AnyViewlet, DataContext, DataViewletOptions, OutputViewletOptions, ViewletContext, ViewletDefinition } from './types.ts';
 import { assertVary } from './vary.ts';
 
-export type {
-  AnyViewlet,
-  DataContext,
-  DataViewletOptions,
-  OutputViewletOptions,
-  ViewletContext,
-  ViewletDefinition,
-  ViewletOptions,
-} from './types.ts';
-
 const NAME_RE = /^[A-Za-z0-9][\w./-]{0,99}$/;
 
 export function viewlet<A extends unknown[]>(

@@ -1,8 +1,11 @@
 /**
  * Typed errors with stable codes. Every message says what to do about it;
- * `cause` keeps the original error when there is one.
+ * `cause` keeps the original error when there is one. The message is data:
+ * the `[next-viewlet] CODE:` prefix is presentation, added where an error is
+ * printed (`toString()`) or logged (`describeError()` plus the logger's prefix).
  */
 export type ViewletErrorCode =
+  // definitions and rendering (src/core, src/next, src/react)
   | 'E_INVALID_DEFINITION'
   | 'E_DUPLICATE_NAME'
   | 'E_UNKNOWN_VIEWLET'
@@ -11,10 +14,19 @@ export type ViewletErrorCode =
   | 'E_TOO_MANY_TAGS'
   | 'E_INVALID_ARGS'
   | 'E_NO_IDENTITY'
+  | 'E_INVALID_IDENTITY'
   | 'E_NO_PATH'
+  | 'E_INVALID_PATH'
   | 'E_INVALID_VARY'
+  | 'E_INVALID_VARY_KEY'
   | 'E_RENDER_FAILED'
   | 'E_NOT_ISLAND'
+  // settings and configuration
+  | 'E_INVALID_SETTINGS'
+  | 'E_INVALID_CONFIG'
+  // invalidation (src/next/invalidate.ts)
+  | 'E_INVALID_TARGET'
+  | 'E_NOT_SERVER_ACTION'
   // stores and the cache handler (src/stores, src/cache)
   | 'E_STORE_CONFIG'
   | 'E_STORE_TIMEOUT'
@@ -22,6 +34,7 @@ export type ViewletErrorCode =
   | 'E_STORE_FAILED'
   | 'E_STORE_CLOSED'
   // webhook (src/webhook): each maps to one HTTP status, see webhook/responses.ts
+  | 'E_WEBHOOK_OPTIONS'
   | 'E_WEBHOOK_SECRET'
   | 'E_WEBHOOK_DISABLED'
   | 'E_WEBHOOK_RATE_LIMITED'
@@ -39,14 +52,34 @@ export type ViewletErrorCode =
   | 'E_WEBHOOK_INTERNAL'
   | 'E_WEBHOOK_RESPONSE';
 
+/** The prefix of every printed line of the library. */
+export const PRINT_PREFIX = '[next-viewlet]';
+
 export class ViewletError extends Error {
   override readonly name = 'ViewletError';
   readonly code: ViewletErrorCode;
 
+  /** `message` says what happened and what to do, without any prefix. */
   constructor(code: ViewletErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`[next-viewlet] ${code}: ${message}`, options);
+    super(message, options);
     this.code = code;
   }
+
+  /** The printed form: `[next-viewlet] E_CODE: message`. */
+  override toString(): string {
+    return `${PRINT_PREFIX} ${this.code}: ${this.message}`;
+  }
+}
+
+/**
+ * One line for a log whose logger adds the `[next-viewlet]` prefix itself:
+ * `E_CODE: message` for a `ViewletError`, `Name: message` for another error,
+ * the value as text otherwise.
+ */
+export function describeError(error: unknown): string {
+  if (error instanceof ViewletError) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
 }
 
 export function isViewletError(value: unknown, code?: ViewletErrorCode): value is ViewletError {

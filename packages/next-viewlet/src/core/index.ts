@@ -1,36 +1,51 @@
-export { ViewletError, isViewletError, type ViewletErrorCode } from './errors.ts';
-export { parseDuration, resolveLife, NEVER, type Duration, type Life, type LifeObject, type ResolvedLife } from './life.ts';
-export { canonicalArgs, argsKey, shortHash, type CanonicalValue } from './canonical-args.ts';
-export { assertValidTag, viewletTag, viewletArgsTag, collectTags, MAX_TAGS, MAX_TAG_LENGTH } from './tags.ts';
+/**
+ * `next-viewlet/core`: the parts that know nothing of React or Next: defining
+ * and looking up viewlets, settings, lifetimes, args and tags as the library
+ * computes them (e.g. to name a tag from a job), and the errors.
+ */
+
+// Defining and looking up viewlets
+export { viewlet } from './define.ts';
+export type {
+  AnyViewlet,
+  DataContext,
+  DataViewletOptions,
+  OutputViewletOptions,
+  ViewletContext,
+  ViewletDefinition,
+  ViewletOf,
+  ViewletOptions,
+} from './types.ts';
+export { findViewlet, getViewlet, listViewlets } from './registry.ts';
+
+// Settings
+export {
+  cachingEnabled,
+  configureViewlets,
+  type IdentityFn,
+  type IdentityOptions,
+  type RequestSnapshot,
+  type ViewletSettings,
+} from './settings.ts';
+
+// Lifetimes
+export { NEVER, parseDuration, type Duration, type Life, type LifeObject, type ResolvedLife } from './life.ts';
+
+// Vary
 export {
   normalizePath,
   VIEWLET_PATH_HEADER,
-  varyNeeds,
   type BuiltinVary,
   type CustomVary,
   type CustomVaryInput,
   type VaryStrategy,
   type VaryValues,
 } from './vary.ts';
-export {
-  configureViewlets,
-  getSettings,
-  cachingEnabled,
-  resetSettings,
-  type ViewletSettings,
-  type IdentityOptions,
-  type IdentityFn,
-  type RequestSnapshot,
-} from './settings.ts';
-export {
-  viewlet,
-  type ViewletDefinition,
-  type ViewletOptions,
-  type OutputViewletOptions,
-  type DataViewletOptions,
-  type ViewletContext,
-  type DataContext,
-  type AnyViewlet,
-} from './define.ts';
-export { getViewlet, findViewlet, listViewlets, clearRegistry } from './registry.ts';
-export { varyFromRequest, type VariantOverride } from './vary-from-request.ts';
+export type { VariantOverride } from './vary-from-request.ts';
+
+// Args and tags, as the library computes them
+export { canonicalArgs, type CanonicalValue } from './canonical-args.ts';
+export { assertValidTag, MAX_TAG_LENGTH, MAX_TAGS, viewletArgsTag, viewletTag } from './tags.ts';
+
+// Errors
+export { describeError, isViewletError, ViewletError, type ViewletErrorCode } from './errors.ts';

@@ -12,11 +12,11 @@ export const NEVER = 0xfffffffe;
 export type Duration = number | `${number}${'s' | 'm' | 'h' | 'd' | 'w'}`;
 
 export interface LifeObject {
-  /** Seconds a browser may reuse the output without asking the server. Next's default when omitted. */
+  /** Seconds a browser may reuse the output without asking the server. @default the value of Next's `'default'` cache-life profile */
   stale?: Duration;
-  /** Seconds the entry is fresh; after that it is served stale and re-rendered in the background. */
+  /** Seconds the entry is fresh; after that it is served stale and re-rendered in the background. @default the value of Next's `'default'` profile (900 s) */
   revalidate?: Duration;
-  /** Seconds after which even a stale copy is dropped and a visitor waits for a render. */
+  /** Seconds after which even a stale copy is dropped and a visitor waits for a render. At least `revalidate`. @default 'never' */
   expire?: Duration | 'never';
 }
 

@@ -22,30 +22,35 @@ export type Awaitable<T> = T | Promise<T>;
 export interface ViewletOptions<A extends unknown[]> {
   /** Unique name; part of every key and tag. Letters, digits, `-`, `_`, `.`, `/`; at most 100 chars. */
   name: string;
-  /** What splits the viewlet into separate entries. Default `'sitewide'`. */
+  /** What splits the viewlet into separate entries. @default 'sitewide' */
   vary?: VaryStrategy;
-  /** Extra tags, static or computed from the args. Two automatic tags are always added. */
+  /** Extra tags, static or computed from the args. Two automatic tags are always added. @default none */
   tags?: readonly string[] | ((...args: A) => readonly string[]);
-  /** How long an entry lives. Default: Next's `default` profile (fresh 15 min, never expires). */
+  /** How long an entry lives. @default Next's `'default'` profile (fresh 15 min, never expires) */
   life?: Life;
   /**
    * Schema of the args tuple (any Standard Schema, e.g. `z.tuple([...])`). It validates args
    * before rendering and may apply defaults, so `f('a')` and `f('a', 1)` can share one entry.
+   * @default none: args are only canonicalised
    */
   args?: StandardSchemaV1<unknown[], A>;
   /**
    * Allow loading this viewlet from the browser through `<ViewletIsland>` (a Server Action).
-   * Requires an `args` schema: the browser's args are untrusted. Default `false`.
+   * Requires an `args` schema: the browser's args are untrusted.
+   * @default false
    */
   island?: boolean;
 }
 
+/** Options of a viewlet that caches its rendered output (the default mode). */
 export interface OutputViewletOptions<A extends unknown[]> extends ViewletOptions<A> {
+  /** No loader: the render's output is cached. */
   load?: undefined;
 }
 
+/** Options of a data-mode viewlet: `load`'s result is cached, the render runs on every request. */
 export interface DataViewletOptions<A extends unknown[], D> extends ViewletOptions<A> {
-  /** Data mode: only what `load` returns is cached; the render function runs on every request. */
+  /** The data loader. Data mode: only what `load` returns is cached; the render function runs on every request. */
   load: (ctx: ViewletContext, ...args: A) => Awaitable<D>;
 }
 
@@ -68,3 +73,11 @@ export interface ViewletDefinition<A extends unknown[] = unknown[], D = unknown>
 
 // biome-ignore lint/suspicious/noExplicitAny: A and D are invariant (they appear in parameters and results); this type accepts every definition.
 export type AnyViewlet = ViewletDefinition<any, any>;
+
+/**
+ * A definition whose args are `A`, whatever its data type: what `<Viewlet>`,
+ * `<ViewletIsland>` and the invalidation functions accept, so `args` is checked
+ * against the definition.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: D (the data type) is invariant; any definition with args A is accepted.
+export type ViewletOf<A extends unknown[]> = ViewletDefinition<A, any>;

@@ -9,8 +9,11 @@ import { normalizePath, VIEWLET_PATH_HEADER, varyNeeds, type VaryValues } from '
 
 /** Overrides for resolving a variant other than the current request's (used by refresh). */
 export interface VariantOverride {
+  /** Render for this user id (`null`: anonymous) instead of the current request's. @default the request's user */
   user?: string | null;
+  /** Render for this session id (`null`: none) instead of the current request's. @default the request's session */
   session?: string | null;
+  /** Render for this path instead of the current request's, e.g. `'/products/3'` from an admin page. @default the request's path */
   path?: string;
 }
 
@@ -32,7 +35,10 @@ async function identity(
   }
   if (value === undefined || value === null || value === '') return null;
   if (typeof value !== 'string') {
-    throw new ViewletError('E_NO_IDENTITY', `identity.${kind} must return a string or null, got ${typeof value}.`);
+    throw new ViewletError(
+      'E_INVALID_IDENTITY',
+      `viewlet "${viewletName}": identity.${kind} must return a string or null, got ${typeof value}; fix the resolver given to configureViewlets().`,
+    );
   }
   return value;
 }
@@ -72,7 +78,10 @@ export async function varyFromRequest(
     const path = override.path ?? request.headers.get(VIEWLET_PATH_HEADER);
     const custom = await vary({ ...request, path: path ? normalizePath(path) : null, args });
     if (typeof custom !== 'string' || custom.length > 1024) {
-      throw new ViewletError('E_INVALID_VARY', `viewlet "${name}": the custom vary function must return a string of at most 1024 chars.`);
+      throw new ViewletError(
+        'E_INVALID_VARY_KEY',
+        `viewlet "${name}": the custom vary function must return a string of at most 1024 chars, got ${typeof custom === 'string' ? `${custom.length} chars` : typeof custom}.`,
+      );
     }
     out.custom = custom;
   } else if (needs.path) {

@@ -22,9 +22,13 @@ export type VaryStrategy = BuiltinVary | CustomVary;
 
 /** The resolved vary facts of one render. Part of the cache key. */
 export interface VaryValues {
+  /** The user id (`vary: 'user' | 'user+path'`); `null` for an anonymous visitor. */
   user?: string | null;
+  /** The session id (`vary: 'session'`); `null` without a session. */
   session?: string | null;
+  /** The normalised request path (`vary: 'path' | 'user+path'`). */
   path?: string;
+  /** What a custom vary function returned. */
   custom?: string;
 }
 
@@ -58,7 +62,7 @@ export function normalizePath(pathname: string): string {
   if (!path.startsWith('/')) path = `/${path}`;
   if (path.length > 1 && path.endsWith('/')) path = path.replace(/\/+$/, '') || '/';
   if (path.length > 1024) {
-    throw new ViewletError('E_NO_PATH', `request path is ${path.length} characters; viewlets vary by paths of at most 1024.`);
+    throw new ViewletError('E_INVALID_PATH', `request path is ${path.length} characters; viewlets vary by paths of at most 1024.`);
   }
   return path;
 }

@@ -5,6 +5,7 @@
  */
 import { cacheLife, cacheTag } from 'next/cache';
 import type { CanonicalValue } from '../core/canonical-args.ts';
+import { ViewletError, type ViewletErrorCode } from '../core/errors.ts';
 import { getViewlet } from '../core/registry.ts';
 import type { AnyViewlet, ViewletContext } from '../core/types.ts';
 import type { VaryValues } from '../core/vary.ts';
@@ -23,8 +24,14 @@ export function runViewlet(definition: AnyViewlet, vary: VaryValues, args: reado
   );
 }
 
-/** What the cached function returns: a failure is returned (not thrown) so it is logged once, by us. */
-export type CachedResult = { ok: true; value: unknown } | { ok: false; name: string; message: string; stack?: string };
+/**
+ * What the cached function returns: a failure is returned (not thrown) so it
+ * is logged once, by us. It crosses Next's serialisation as plain data, so a
+ * `ViewletError` travels as its code and message and is rebuilt on the other side.
+ */
+export type CachedResult =
+  | { ok: true; value: unknown }
+  | { ok: false; name: string; message: string; code?: ViewletErrorCode; stack?: string };
 
 export async function cachedViewlet(name: string, vary: VaryValues, args: CanonicalValue[]): Promise<CachedResult> {
   'use cache';
@@ -42,15 +49,25 @@ export async function cachedViewlet(name: string, vary: VaryValues, args: Canoni
     // Never cache a failure: an entry that expires at once is dropped by every handler.
     cacheLife({ stale: 0, revalidate: 0, expire: 0 });
     const err = error instanceof Error ? error : new Error(String(error));
-    return { ok: false, name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
+    return {
+      ok: false,
+      name: err.name,
+      message: err.message,
+      ...(err instanceof ViewletError && { code: err.code }),
+      ...(err.stack ? { stack: err.stack } : {}),
+    };
   }
 }
 
-/** Turns a failed result back into an error, for the caller to report. */
+/** Turns a failed result back into an error (a `ViewletError` with its code when it was one), for the caller to report. */
 export function unwrapCached(result: CachedResult): unknown {
   if (result.ok) return result.value;
-  const error = new Error(result.message);
-  error.name = result.name;
+  let error: Error;
+  if (result.code !== undefined) error = new ViewletError(result.code, result.message);
+  else {
+    error = new Error(result.message);
+    error.name = result.name;
+  }
   if (result.stack) error.stack = result.stack;
   // The failed render was counted where it ran (in the cached function).
   markErrorCounted(error);

@@ -1,17 +1,22 @@
 /**
- * Invalidation on top of Next's tags:
- * - soft (`revalidateViewlet`): stale now; the next request is served the stale
- *   copy while Next re-renders it in the background. No visitor waits.
- * - hard (`expireViewlet`): expired now; the next request renders.
+ * Invalidation on top of Next's tags, in the library's two words plus one:
+ * - revalidate (`revalidateViewlet`): stale now; the next request is served the
+ *   stale copy while Next re-renders it in the background. No visitor waits.
+ *   Next's `revalidateTag(tag, 'max')`.
+ * - expire (`expireViewlet`): expired now; the next request renders.
+ *   Next's `revalidateTag(tag, { expire: 0 })`.
  * - refresh (`refreshViewlet`, Server Actions only): expired now with
  *   read-your-own-writes for the acting visitor, then re-rendered after the
  *   response so the next visitor gets a hit.
+ *
+ * Each takes a viewlet (every entry), a viewlet and its args (one args
+ * combination, all its variants; typed like `<Viewlet args>`), or a tag.
  */
 import { revalidateTag, updateTag } from 'next/cache';
 import { after } from 'next/server';
 import type { CanonicalValue } from '../core/canonical-args.ts';
 import { argsWhenNoneGiven } from '../core/define.ts';
-import type { AnyViewlet } from '../core/types.ts';
+import type { AnyViewlet, ViewletOf } from '../core/types.ts';
 import { ViewletError } from '../core/errors.ts';
 import { cachingEnabled } from '../core/settings.ts';
 import { assertValidTag, viewletArgsTag, viewletTag } from '../core/tags.ts';
@@ -23,7 +28,7 @@ import { resolveVary, type VariantOverride } from './resolve-vary.ts';
 export type InvalidationTarget = AnyViewlet | string;
 
 export interface InvalidationResult {
-  /** The tags that were invalidated. */
+  /** The tags that were invalidated (one: `viewlet:<name>`, `viewlet:<name>:<args>` or the tag given). */
   tags: string[];
 }
 
@@ -42,21 +47,31 @@ async function resolveTarget(target: InvalidationTarget, args: readonly unknown[
     return { tag: target };
   }
   if (target?.kind !== 'viewlet') {
-    throw new ViewletError('E_INVALID_DEFINITION', 'invalidation needs a viewlet (from viewlet()) or a tag string.');
+    throw new ViewletError('E_INVALID_TARGET', 'invalidation needs a viewlet (from viewlet()) or a tag string.');
   }
   if (args === undefined) return { tag: viewletTag(target.name), definition: target };
   const canonical = await target.normalizeArgs(args);
   return { tag: viewletArgsTag(target.name, canonical), definition: target, args: canonical };
 }
 
-/** Soft invalidation: marks entries stale; they are served once more while re-rendered in the background. */
+/**
+ * Revalidate: marks entries stale; each is served once more while it re-renders
+ * in the background. Server Actions and Route Handlers. Returns the tag invalidated.
+ */
+export function revalidateViewlet(tag: string): Promise<InvalidationResult>;
+export function revalidateViewlet<A extends unknown[]>(viewlet: ViewletOf<A>, args?: A): Promise<InvalidationResult>;
 export async function revalidateViewlet(target: InvalidationTarget, args?: readonly unknown[]): Promise<InvalidationResult> {
   const { tag } = await resolveTarget(target, args);
   revalidateTag(tag, 'max');
   return { tags: [tag] };
 }
 
-/** Hard invalidation: entries are expired now; the next request renders them. */
+/**
+ * Expire: entries are expired now; the next request renders them. Server
+ * Actions and Route Handlers. Returns the tag invalidated.
+ */
+export function expireViewlet(tag: string): Promise<InvalidationResult>;
+export function expireViewlet<A extends unknown[]>(viewlet: ViewletOf<A>, args?: A): Promise<InvalidationResult>;
 export async function expireViewlet(target: InvalidationTarget, args?: readonly unknown[]): Promise<InvalidationResult> {
   const { tag } = await resolveTarget(target, args);
   revalidateTag(tag, { expire: 0 });
@@ -67,7 +82,7 @@ export interface RefreshOptions {
   /**
    * Which variants to re-render. Each is the current request's vary facts with
    * these overrides (e.g. `{ path: '/products/3' }` from an admin page).
-   * Default: the current request's variant only.
+   * @default [{}] (the current request's variant only)
    */
   variants?: VariantOverride[];
 }
@@ -78,7 +93,10 @@ export interface RefreshOptions {
  * the given variants after the response, so the next request is a cache hit.
  * Without args, every entry of the viewlet is expired and only a viewlet whose
  * render takes no args is re-rendered. With a tag, entries are expired only.
+ * Outside a Server Action it throws `E_NOT_SERVER_ACTION`.
  */
+export function refreshViewlet(tag: string): Promise<InvalidationResult>;
+export function refreshViewlet<A extends unknown[]>(viewlet: ViewletOf<A>, args?: A, options?: RefreshOptions): Promise<InvalidationResult>;
 export async function refreshViewlet(
   target: InvalidationTarget,
   args?: readonly unknown[],
@@ -96,7 +114,7 @@ export async function refreshViewlet(
     updateTag(tag);
   } catch (error) {
     throw new ViewletError(
-      'E_INVALID_DEFINITION',
+      'E_NOT_SERVER_ACTION',
       'refreshViewlet() works only inside a Server Action; use revalidateViewlet() or expireViewlet() in Route Handlers.',
       { cause: error },
     );

@@ -9,6 +9,7 @@ import { resolveIsland } from '../core/island.ts';
 import { renderViewlet } from './render-viewlet.ts';
 import { reportViewletError } from './report-error.ts';
 
+/** The island action's answer: the rendered node, or a code and a message (never a stack) for the browser. */
 export type IslandResult = { ok: true; node: unknown } | { ok: false; code: string; message: string };
 
 export async function loadViewletIsland(name: unknown, args: unknown): Promise<IslandResult> {
@@ -20,7 +21,7 @@ export async function loadViewletIsland(name: unknown, args: unknown): Promise<I
     return { ok: true, node };
   } catch (error) {
     if (isViewletError(error, 'E_NOT_ISLAND') || isViewletError(error, 'E_INVALID_ARGS')) {
-      return { ok: false, code: error.code, message: error.message.replace(/^\[next-viewlet\] \w+: /, '') };
+      return { ok: false, code: error.code, message: error.message };
     }
     reportViewletError(definitionName, error);
     return { ok: false, code: 'E_RENDER_FAILED', message: `island "${definitionName}" could not be rendered.` };

@@ -1,12 +1,15 @@
+import { describeError } from '../core/errors.ts';
 import { getSettings } from '../core/settings.ts';
 import { defaultLog } from '../util/log.ts';
 
-/** Logs a viewlet failure once, as one line naming the viewlet, then calls the `onError` hook. */
+/**
+ * Logs a viewlet failure once, as one line naming the viewlet (the logger adds
+ * the `[next-viewlet]` prefix, the error adds its code), then calls the `onError` hook.
+ */
 export function reportViewletError(name: string, error: unknown): void {
   const settings = getSettings();
   if (settings.logErrors !== false) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    defaultLog.error(`viewlet "${name}" failed, showing its fallback: ${message}`);
+    defaultLog.error(`viewlet "${name}" failed, showing its fallback: ${describeError(error)}`);
   }
   try {
     settings.onError?.(error, name);

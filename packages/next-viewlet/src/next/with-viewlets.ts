@@ -6,18 +6,21 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { NextConfig } from 'next';
+import { ViewletError } from '../core/errors.ts';
 
 export interface WithViewletsOptions {
   /**
    * Partial prefetching renders every dynamic hole twice per request (measured:
-   * about half the throughput on a page of cached fragments). Default `false`.
+   * about half the throughput on a page of cached fragments). `config.partialPrefetching` wins.
+   * @default false
    */
   partialPrefetching?: boolean;
   /**
    * Install next-viewlet's cache handler (memory by default; Redis or Upstash
    * when configured, see docs/stores-and-deployment.md) for the `default` and
    * `remote` cache kinds. Kinds you set in `cacheHandlers` yourself are kept.
-   * `false` leaves Next's built-in handler. Default `true`.
+   * `false` leaves Next's built-in handler.
+   * @default true
    */
   cacheHandler?: boolean;
 }
@@ -38,7 +41,7 @@ export function viewletCacheHandlerPath(): string {
 
 export function withViewlets(config: NextConfig = {}, options: WithViewletsOptions = {}): NextConfig {
   if (config.cacheComponents === false) {
-    throw new Error('[next-viewlet] withViewlets() needs cacheComponents; remove cacheComponents: false from next.config.');
+    throw new ViewletError('E_INVALID_CONFIG', 'withViewlets() needs cacheComponents; remove cacheComponents: false from next.config.');
   }
   const handler = options.cacheHandler === false ? undefined : viewletCacheHandlerPath();
   return {

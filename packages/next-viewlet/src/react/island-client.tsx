@@ -6,16 +6,23 @@
 import { useCallback, useEffect, useRef, useState, useTransition, type ReactNode } from 'react';
 import { loadViewletIsland } from '../next/island-action.ts';
 
+/** Props handed on by `<ViewletIsland>` (see `ViewletIslandProps` for their meaning). */
 export interface IslandClientProps {
+  /** The island viewlet's name. */
   name: string;
+  /** Its args, as JSON data. */
   args: unknown[];
+  /** Shown until the island has loaded. */
   fallback?: ReactNode;
-  load: 'mount' | 'visible' | 'manual';
+  /** When to load. */
+  when: 'mount' | 'visible' | 'manual';
+  /** Label of the load button in `'manual'` mode. @default 'Load' */
   loadLabel?: string;
+  /** Label of the refresh button shown once loaded. @default no button */
   refreshLabel?: string;
 }
 
-export function IslandClient({ name, args, fallback, load, loadLabel = 'Load', refreshLabel }: IslandClientProps): ReactNode {
+export function IslandClient({ name, args, fallback, when, loadLabel = 'Load', refreshLabel }: IslandClientProps): ReactNode {
   const [node, setNode] = useState<ReactNode>(null);
   const [error, setError] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
@@ -41,8 +48,8 @@ export function IslandClient({ name, args, fallback, load, loadLabel = 'Load', r
   }, [name, argsKey]);
 
   useEffect(() => {
-    if (load === 'mount') fetchIsland();
-    if (load !== 'visible' || !box.current) return;
+    if (when === 'mount') fetchIsland();
+    if (when !== 'visible' || !box.current) return;
     const observer = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) {
         observer.disconnect();
@@ -51,7 +58,7 @@ export function IslandClient({ name, args, fallback, load, loadLabel = 'Load', r
     });
     observer.observe(box.current);
     return () => observer.disconnect();
-  }, [load, fetchIsland]);
+  }, [when, fetchIsland]);
 
   return (
     <div ref={box} data-viewlet-island={name} aria-busy={pending}>
@@ -61,7 +68,7 @@ export function IslandClient({ name, args, fallback, load, loadLabel = 'Load', r
           {error}
         </p>
       )}
-      {load === 'manual' && !loaded && (
+      {when === 'manual' && !loaded && (
         <button type="button" onClick={fetchIsland} disabled={pending}>
           {loadLabel}
         </button>

@@ -7,8 +7,11 @@
 import { Component, type ReactNode } from 'react';
 
 export interface ViewletBoundaryProps {
+  /** The viewlet's name, for the browser console line. */
   name: string;
+  /** Shown instead of the children once they fail. @default nothing */
   fallback?: ReactNode;
+  /** The viewlet's rendered output. */
   children?: ReactNode;
 }
 

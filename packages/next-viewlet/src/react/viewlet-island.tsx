@@ -4,29 +4,43 @@
  * `island: true` can be loaded; args pass the viewlet's schema on the server.
  */
 import type { ReactNode } from 'react';
-import type { ViewletDefinition } from '../core/types.ts';
+import type { ViewletOf } from '../core/types.ts';
 import { ViewletError } from '../core/errors.ts';
 import { IslandClient } from './island-client.tsx';
 
+/** When an island asks the server for its viewlet: after hydration, when scrolled into view, or on a button. */
+export type IslandTrigger = 'mount' | 'visible' | 'manual';
+
 export type ViewletIslandProps<A extends unknown[]> = {
-  /** An island viewlet. Importing it here also registers it for the Server Action. */
-  // biome-ignore lint/suspicious/noExplicitAny: D (the data type) is invariant; any definition is accepted here.
-  of: ViewletDefinition<A, any>;
-  /** Shown until the island has loaded. */
+  /** An island viewlet (`island: true`). Importing it here also registers it for the Server Action. */
+  of: ViewletOf<A>;
+  /** Shown until the island has loaded. @default nothing */
   fallback?: ReactNode;
-  /** When to load: after hydration (`'mount'`, default), when scrolled into view, or on a button. */
-  load?: 'mount' | 'visible' | 'manual';
-  /** Label of the load button in `'manual'` mode. Default `'Load'`. */
+  /**
+   * When to load: after hydration (`'mount'`), once scrolled into view
+   * (`'visible'`), or when the visitor presses the load button (`'manual'`).
+   * @default 'mount'
+   */
+  when?: IslandTrigger;
+  /** Label of the load button in `'manual'` mode. @default 'Load' */
   loadLabel?: string;
-  /** Show a refresh button with this label once loaded. */
+  /** Show a refresh button with this label once loaded. @default no refresh button */
   refreshLabel?: string;
-} & ([] extends A ? { args?: A } : { args: A });
+} & ([] extends A
+  ? {
+      /** The viewlet's args, checked again by its schema on the server. @default [] */
+      args?: A;
+    }
+  : {
+      /** The viewlet's args, checked again by its schema on the server. */
+      args: A;
+    });
 
 export function ViewletIsland<A extends unknown[]>({
   of,
   args,
   fallback,
-  load = 'mount',
+  when = 'mount',
   loadLabel,
   refreshLabel,
 }: ViewletIslandProps<A>): ReactNode {
@@ -38,7 +52,7 @@ export function ViewletIsland<A extends unknown[]>({
       name={of.name}
       args={(args ?? []) as unknown[]}
       fallback={fallback}
-      load={load}
+      when={when}
       {...(loadLabel ? { loadLabel } : {})}
       {...(refreshLabel ? { refreshLabel } : {})}
     />

@@ -5,18 +5,25 @@
  */
 import { unstable_rethrow } from 'next/navigation';
 import { Suspense, type ReactNode } from 'react';
-import type { ViewletDefinition } from '../core/types.ts';
+import type { ViewletOf } from '../core/types.ts';
 import { renderViewlet } from '../next/render-viewlet.ts';
 import { reportViewletError } from '../next/report-error.ts';
 import { ViewletBoundary } from './viewlet-boundary.tsx';
 
 export type ViewletProps<A extends unknown[]> = {
   /** The viewlet to render. */
-  // biome-ignore lint/suspicious/noExplicitAny: D (the data type) is invariant; any definition is accepted here.
-  of: ViewletDefinition<A, any>;
-  /** Shown while the viewlet streams in, and instead of it when it fails. Default: nothing. */
+  of: ViewletOf<A>;
+  /** Shown while the viewlet streams in, and instead of it when it fails. @default nothing */
   fallback?: ReactNode;
-} & ([] extends A ? { args?: A } : { args: A });
+} & ([] extends A
+  ? {
+      /** The viewlet's args (checked by its schema, canonicalised). @default [] */
+      args?: A;
+    }
+  : {
+      /** The viewlet's args (checked by its schema, canonicalised). */
+      args: A;
+    });
 
 export function Viewlet<A extends unknown[]>(props: ViewletProps<A>): ReactNode {
   return (
@@ -31,8 +38,7 @@ async function ViewletBody<A extends unknown[]>({
   args,
   fallback,
 }: {
-  // biome-ignore lint/suspicious/noExplicitAny: D (the data type) is invariant; any definition is accepted here.
-  of: ViewletDefinition<A, any>;
+  of: ViewletOf<A>;
   args: A;
   fallback: ReactNode;
 }): Promise<ReactNode> {

@@ -22,3 +22,4 @@ export { generateWebhookSecret } from './secrets.ts';
 export type { RevalidationPayload, RevalidationMode, ViewletTarget } from './payload.ts';
 export type { RateLimitOptions } from './rate-limit.ts';
 export type { WebhookErrorBody } from './responses.ts';
+export type { ViewletLogger } from '../util/log.ts';

@@ -15,39 +15,48 @@ const MAX_ARGS_DEPTH = 16;
 /** Control, format (zero-width, bidi), surrogate and line/paragraph separator characters. */
 const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
 
-export type RevalidationMode = 'soft' | 'hard';
+/**
+ * `'revalidate'`: stale now, re-rendered in the background on the next request
+ * (Next's `revalidateTag(tag, 'max')`). `'expire'`: expired now; the next request renders.
+ */
+export type RevalidationMode = 'revalidate' | 'expire';
+
+/** The spellings before 0.2, refused with a message that names the new one. */
+const RENAMED_MODES: Record<string, RevalidationMode> = { soft: 'revalidate', hard: 'expire' };
 
 export interface ViewletTarget {
-  /** A registered viewlet's name. */
+  /** A registered viewlet's name (the route file must import its definition). */
   name: string;
-  /** Its args: only the entries for these args are invalidated. Omitted: every entry of the viewlet. */
+  /** Its args: only the entries for these args are invalidated. @default every entry of the viewlet */
   args?: unknown[];
 }
 
+/** The JSON body of a revalidation message. At least one of `tags` and `viewlets`. */
 export interface RevalidationPayload {
+  /** Tags to invalidate (1 to 64). */
   tags?: string[];
+  /** Viewlets to invalidate, by name (1 to 64). */
   viewlets?: ViewletTarget[];
-  /** `'soft'` (default): stale now, re-rendered in the background. `'hard'`: expired now. */
+  /** `'revalidate'`: stale now, re-rendered in the background. `'expire'`: expired now. @default 'revalidate' */
   mode?: RevalidationMode;
 }
 
 export interface ResolvedRevalidation {
   /** Unique tags, in the order given (tags first, then viewlets). */
   tags: string[];
+  /** How to invalidate them. */
   mode: RevalidationMode;
 }
 
-function withoutPrefix(error: ViewletError): string {
-  return error.message.replace(/^\[next-viewlet\] E_\w+: /, '');
-}
-
+/** What is wrong with `tag`, as a phrase starting with "tag …" and without a final period; `undefined` when it is fine. */
 function tagProblem(tag: string): string | undefined {
-  if (NOT_PRINTABLE.test(tag)) return 'contains control or invisible characters';
-  if (tag.trim() !== tag) return 'has leading or trailing whitespace';
+  const quoted = `tag ${JSON.stringify(tag.slice(0, 80))}`;
+  if (NOT_PRINTABLE.test(tag)) return `${quoted} contains control or invisible characters`;
+  if (tag.trim() !== tag) return `${quoted} has leading or trailing whitespace`;
   try {
     assertValidTag(tag);
   } catch (error) {
-    if (isViewletError(error)) return withoutPrefix(error);
+    if (isViewletError(error)) return error.message.replace(/\.$/, '');
     throw error;
   }
   return undefined;
@@ -63,7 +72,7 @@ function depth(value: unknown, limit: number): number {
 
 const tagSchema = z.string().superRefine((tag, ctx) => {
   const problem = tagProblem(tag);
-  if (problem) ctx.addIssue({ code: 'custom', message: `tag ${JSON.stringify(tag.slice(0, 80))} ${problem}` });
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 const payloadSchema = z
@@ -83,7 +92,7 @@ const payloadSchema = z
       .min(1)
       .max(MAX_TARGETS)
       .optional(),
-    mode: z.enum(['soft', 'hard']).optional(),
+    mode: z.enum(['revalidate', 'expire']).optional(),
   })
   .refine((payload) => payload.tags !== undefined || payload.viewlets !== undefined, {
     message: 'give at least one target: "tags" and/or "viewlets"',
@@ -109,14 +118,21 @@ export async function resolvePayload(body: Uint8Array): Promise<ResolvedRevalida
   } catch {
     throw new ViewletError('E_WEBHOOK_PAYLOAD', 'the body is not valid UTF-8 JSON.');
   }
+  const renamed = (data as { mode?: unknown } | null)?.mode;
+  if (typeof renamed === 'string' && Object.hasOwn(RENAMED_MODES, renamed)) {
+    throw new ViewletError(
+      'E_WEBHOOK_PAYLOAD',
+      `"mode": "${renamed}" was renamed; send "mode": "${RENAMED_MODES[renamed]}" (or leave mode out for "revalidate").`,
+    );
+  }
   const parsed = payloadSchema.safeParse(data);
   if (!parsed.success) {
     throw new ViewletError(
       'E_WEBHOOK_PAYLOAD',
-      `invalid payload: ${describe(parsed.error)}. Expected {"tags"?: string[], "viewlets"?: [{"name": string, "args"?: unknown[]}], "mode"?: "soft" | "hard"}.`,
+      `invalid payload: ${describe(parsed.error)}. Expected {"tags"?: string[], "viewlets"?: [{"name": string, "args"?: unknown[]}], "mode"?: "revalidate" | "expire"}.`,
     );
   }
-  const { tags = [], viewlets = [], mode = 'soft' } = parsed.data;
+  const { tags = [], viewlets = [], mode = 'revalidate' } = parsed.data;
   const resolved = [...tags];
   for (const [i, target] of viewlets.entries()) {
     const definition = findViewlet(target.name);
@@ -133,7 +149,7 @@ export async function resolvePayload(body: Uint8Array): Promise<ResolvedRevalida
     try {
       resolved.push(viewletArgsTag(definition.name, await definition.normalizeArgs(target.args)));
     } catch (error) {
-      const detail = isViewletError(error) ? withoutPrefix(error) : 'the args could not be checked.';
+      const detail = isViewletError(error) ? error.message : 'the args could not be checked.';
       throw new ViewletError('E_INVALID_ARGS', `viewlets.${i}: ${detail}`, { cause: error });
     }
   }

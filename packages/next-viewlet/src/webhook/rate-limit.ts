@@ -5,13 +5,14 @@
  * signature check still guards everything behind it.
  */
 import { LRUCache } from 'lru-cache';
+import { ViewletError } from '../core/errors.ts';
 
 export interface RateLimitOptions {
-  /** Requests allowed per client and window. Default 60. */
+  /** Requests allowed per client and window. @default 60 */
   limit?: number;
-  /** Window length in ms. Default 60_000. */
+  /** Window length in ms. @default 60_000 */
   windowMs?: number;
-  /** Clients remembered at most (memory bound). Default 10_000. */
+  /** Clients remembered at most (memory bound). @default 10_000 */
   maxClients?: number;
 }
 
@@ -29,7 +30,9 @@ export function createRateLimiter(options: RateLimitOptions = {}): (client: stri
     ['windowMs', windowMs],
     ['maxClients', maxClients],
   ] as const) {
-    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`rateLimit.${name} must be a positive integer, got ${value}.`);
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new ViewletError('E_WEBHOOK_OPTIONS', `rateLimit.${name} must be a positive integer, got ${value}.`);
+    }
   }
   const windows = new LRUCache<string, { count: number; resetAt: number }>({ max: maxClients });
 

@@ -7,7 +7,9 @@ import { ViewletError } from '../core/errors.ts';
 import { readBytes } from '../util/read-bytes.ts';
 
 export interface ReadBodyOptions {
+  /** Most bytes accepted (413 past it). */
   maxBytes: number;
+  /** Time allowed for the whole body, in ms (408 past it). */
   timeoutMs: number;
 }
 

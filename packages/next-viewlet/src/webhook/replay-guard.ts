@@ -10,8 +10,11 @@ import type { ViewletStore } from '../stores/types.ts';
 import { withTimeout } from '../util/with-timeout.ts';
 
 export interface ReplayGuardOptions {
+  /** The store of the replay records (resolved on first use). */
   store: () => ViewletStore | Promise<ViewletStore>;
+  /** How long a record lives, in ms. */
   ttlMs: number;
+  /** Time allowed for each store call, in ms. */
   timeoutMs: number;
   /** Key prefix; the message id follows. */
   prefix: string;

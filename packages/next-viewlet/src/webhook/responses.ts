@@ -24,7 +24,9 @@ export const STATUS_BY_CODE: Partial<Record<ViewletErrorCode, number>> = {
   E_WEBHOOK_STORE: 503,
 };
 
+/** The JSON body of every refusal. */
 export interface WebhookErrorBody {
+  /** A stable code (each maps to one status) and a message that says what to do. */
   error: { code: ViewletErrorCode; message: string };
 }
 

@@ -11,24 +11,26 @@ export interface SendRevalidationOptions {
   url: string | URL;
   /** `whsec_...` secret, or several during a rotation (one signature each). */
   secret: string | readonly string[];
-  /** Tags to invalidate. */
+  /** Tags to invalidate. @default none (give `tags` and/or `viewlets`) */
   tags?: string[];
-  /** Viewlets to invalidate, by registered name, optionally narrowed to one args combination. */
+  /** Viewlets to invalidate, by registered name, optionally narrowed to one args combination. @default none */
   viewlets?: ViewletTarget[];
-  /** `'soft'` (default) or `'hard'`. */
+  /** `'revalidate'` (stale now, re-rendered in the background) or `'expire'` (expired now). @default 'revalidate' */
   mode?: RevalidationMode;
-  /** Message id. Pass the same id when retrying the same message: the receiver then runs it at most once. Default: random. */
+  /** Message id. Pass the same id when retrying the same message: the receiver then runs it at most once. @default random */
   id?: string;
-  /** Request timeout in ms. Default 10_000. */
+  /** Request timeout in ms. @default 10_000 */
   timeoutMs?: number;
-  /** `fetch` to use. Default: the global one. */
+  /** `fetch` to use. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
 }
 
 export interface RevalidationResult {
   /** Number of tags invalidated (0 for a duplicate). */
   revalidated: number;
+  /** How they were invalidated. */
   mode: RevalidationMode;
+  /** The tags invalidated (empty for a duplicate). */
   tags: string[];
   /** True when the receiver had already processed this message id. */
   duplicate?: true;
@@ -57,7 +59,7 @@ function isResult(value: unknown): value is RevalidationResult {
     typeof v === 'object' &&
     v !== null &&
     typeof v.revalidated === 'number' &&
-    (v.mode === 'soft' || v.mode === 'hard') &&
+    (v.mode === 'revalidate' || v.mode === 'expire') &&
     Array.isArray(v.tags)
   );
 }
@@ -76,6 +78,10 @@ export async function sendRevalidation(options: SendRevalidationOptions): Promis
   const headers = signWebhook({ secret: options.secret, body, ...(options.id !== undefined && { id: options.id }) });
   const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) {
+    throw new ViewletError('E_WEBHOOK_OPTIONS', `sendRevalidation: timeoutMs must be a positive integer, got ${options.timeoutMs}.`);
+  }
+  if (typeof doFetch !== 'function') throw new ViewletError('E_WEBHOOK_OPTIONS', 'sendRevalidation: fetch must be a function.');
 
   let response: Response;
   let text: string;

@@ -31,9 +31,9 @@ function signedBytes(key: Uint8Array, id: string, timestamp: number | string, bo
 export interface SignWebhookOptions {
   /** `whsec_...` secret, or several (each adds a signature: both sides of a rotation accept the message). */
   secret: string | readonly string[];
-  /** Message id, unique per message and kept across retries. Default: `msg_` + 24 random base64url characters. */
+  /** Message id, unique per message and kept across retries. @default `msg_` + 24 random base64url characters */
   id?: string;
-  /** Seconds since the epoch. Default: now. */
+  /** Seconds since the epoch. @default now */
   timestamp?: number;
   /** The exact bytes that will be sent. */
   body: string | Uint8Array;
@@ -109,13 +109,14 @@ export interface VerifyWebhookOptions {
   headers: HeaderSource;
   /** The raw body, exactly as received. */
   body: Uint8Array | string;
-  /** Current time in ms since the epoch. Default `Date.now()`. */
+  /** Current time in ms since the epoch. @default Date.now() */
   now?: number;
-  /** Accepted clock difference, both ways, in seconds. Default 300. */
+  /** Accepted clock difference, both ways, in seconds. @default 300 */
   toleranceSeconds?: number;
 }
 
 export interface VerifiedWebhook {
+  /** The message id, from `webhook-id`. */
   id: string;
   /** Seconds since the epoch, from `webhook-timestamp`. */
   timestamp: number;
@@ -127,7 +128,7 @@ export interface VerifiedWebhook {
  * `E_WEBHOOK_TIMESTAMP` (outside the tolerance), `E_WEBHOOK_SIGNATURE` (no
  * signature matches), `E_WEBHOOK_SECRET` (no usable secret). A `now` or
  * `toleranceSeconds` that is not a finite number (or a negative tolerance)
- * throws a `RangeError` rather than skipping the freshness check.
+ * throws `E_WEBHOOK_OPTIONS` rather than skipping the freshness check.
  */
 export function verifyWebhook(options: VerifyWebhookOptions): VerifiedWebhook {
   const keys = parseSecrets(options.secrets);
@@ -141,9 +142,9 @@ export function verifyWithKeys(keys: readonly Uint8Array[], options: Omit<Verify
   const nowMs = options.now ?? Date.now();
   // NaN would make the freshness comparison false, accepting any timestamp: fail closed.
   if (!Number.isFinite(tolerance) || tolerance < 0) {
-    throw new RangeError(`verifyWebhook: toleranceSeconds must be a finite number >= 0, got ${tolerance}.`);
+    throw new ViewletError('E_WEBHOOK_OPTIONS', `verifyWebhook: toleranceSeconds must be a finite number >= 0, got ${tolerance}.`);
   }
-  if (!Number.isFinite(nowMs)) throw new RangeError(`verifyWebhook: now must be a finite time in ms, got ${nowMs}.`);
+  if (!Number.isFinite(nowMs)) throw new ViewletError('E_WEBHOOK_OPTIONS', `verifyWebhook: now must be a finite time in ms, got ${nowMs}.`);
   const id = header(options.headers, 'webhook-id');
   const timestampText = header(options.headers, 'webhook-timestamp');
   const signatureText = header(options.headers, 'webhook-signature');

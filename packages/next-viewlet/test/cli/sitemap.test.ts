@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/io.ts';
 import { readSitemap } from '../../src/cli/sitemap.ts';
-import { type HttpFixture, serveRoutes } from './http-fixture.ts';
+import { type HttpFixture, serveRoutes } from '../support/http-fixture.ts';
 
 const xml = (body: string) => ({ body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}`, headers: { 'content-type': 'application/xml' } });
 const urlset = (locs: string[]) =>

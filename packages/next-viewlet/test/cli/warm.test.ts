@@ -13,8 +13,8 @@ import { runCli } from '../../src/cli/main.ts';
 import { recordRender, recordRenderStart, resetMetrics, viewletCounters } from '../../src/metrics/metrics-registry.ts';
 import { createStatsHandler } from '../../src/metrics/stats-handler.ts';
 import { verifyWebhook } from '../../src/webhook/signature.ts';
-import { SECRET } from '../webhook/helpers.ts';
-import { type HttpFixture, serveRoutes, toRequest } from './http-fixture.ts';
+import { SECRET } from '../support/webhook.ts';
+import { type HttpFixture, serveRoutes, toRequest } from '../support/http-fixture.ts';
 
 const TOKEN = 'warm-test-token-0123456789';
 const dir = mkdtempSync(path.join(tmpdir(), 'nv-warm-'));
@@ -89,7 +89,7 @@ async function openShop(): Promise<Shop> {
       const { tags } = JSON.parse(request.body) as { tags: string[] };
       extra.revalidated.push(...tags);
       for (const [key, state] of entries) if (state === 'fresh') entries.set(key, 'stale');
-      return Response.json({ revalidated: tags.length, mode: 'soft', tags });
+      return Response.json({ revalidated: tags.length, mode: 'revalidate', tags });
     },
   });
   return Object.assign(fixture, extra);
@@ -360,7 +360,7 @@ describe('next-viewlet warm: what the servers rendered', () => {
     expect(text.stdout).toMatch(/Not ready: page\/b \(1 miss, 0 stale, 1 render\)\./);
   });
 
-  it('--revalidate soft-invalidates first, then waits until the stale copies are re-rendered', async () => {
+  it('--revalidate marks the tags stale first, then waits until the stale copies are re-rendered', async () => {
     shop = await openShop();
     await warm(['--origin', shop.origin, '/a', '/b']);
     const { code, stdout, stderr } = await warm([
@@ -377,7 +377,7 @@ describe('next-viewlet warm: what the servers rendered', () => {
     ]);
     expect(code).toBe(0);
     expect(shop.revalidated).toEqual(['product:1']);
-    expect(stderr).toMatch(/^soft-invalidated product:1\nwarming: 2 requests$/m);
+    expect(stderr).toMatch(/^revalidated product:1: stale now, re-rendered behind the requests\nwarming: 2 requests$/m);
     const summary = json(stdout);
     expect(summary.revalidated).toEqual(['product:1']);
     // Both pages were served stale (no visitor waited) and re-rendered behind them; the summary waited for that.
@@ -400,7 +400,7 @@ describe('next-viewlet warm: what the servers rendered', () => {
       `${shop.origin}/api/revalidate`,
     ]);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/could not soft-invalidate t: .*401 E_WEBHOOK_SIGNATURE/);
+    expect(stderr).toMatch(/could not revalidate t: .*401 E_WEBHOOK_SIGNATURE/);
     expect(pageRequests()).toHaveLength(0);
   });
 });

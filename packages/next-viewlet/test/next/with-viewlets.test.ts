@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { viewletCacheHandlerPath, withViewlets } from '../../src/next/with-viewlets.ts';
+import { expectViewletError } from '../support/errors.ts';
 
 describe('withViewlets cache handler wiring', () => {
   it('installs the handler for default and remote, by absolute path to the module next to cache/', () => {
@@ -17,6 +18,11 @@ describe('withViewlets cache handler wiring', () => {
   it('keeps cache handlers the app sets itself', () => {
     const config = withViewlets({ cacheHandlers: { remote: '/custom/remote.js', static: '/custom/static.js' } });
     expect(config.cacheHandlers).toEqual({ default: viewletCacheHandlerPath(), remote: '/custom/remote.js', static: '/custom/static.js' });
+  });
+
+  it('refuses cacheComponents: false with E_INVALID_CONFIG', () => {
+    expectViewletError(() => withViewlets({ cacheComponents: false }), 'E_INVALID_CONFIG', /remove cacheComponents: false/);
+    expect(withViewlets({ cacheComponents: true }).cacheComponents).toBe(true);
   });
 
   it('can be turned off', () => {

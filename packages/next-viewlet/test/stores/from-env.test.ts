@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/stores/memory-store.ts';
 import { getProcessStore, resolveStoreConfig, setProcessStore, storeFromEnv } from '../../src/stores/from-env.ts';
+import { expectViewletError } from '../support/errors.ts';
 
 const REDIS = 'redis://:p4ss@127.0.0.1:6390';
 const UPSTASH = { UPSTASH_REDIS_REST_URL: 'https://eu1-x.upstash.io', UPSTASH_REDIS_REST_TOKEN: 'tok-123' };
@@ -42,7 +43,7 @@ describe('resolveStoreConfig / storeFromEnv', () => {
     ['a timeout that is not a number', { VIEWLET_STORE_TIMEOUT_MS: 'soon' }, /VIEWLET_STORE_TIMEOUT_MS/],
   ])('throws E_STORE_CONFIG for %s, naming what to fix', (_label, env, message) => {
     expect(() => resolveStoreConfig(env)).toThrow(message);
-    expect(() => storeFromEnv(env)).toThrow(/E_STORE_CONFIG/);
+    expectViewletError(() => storeFromEnv(env), 'E_STORE_CONFIG');
     // never the secrets
     expect(() => resolveStoreConfig(env)).not.toThrow(/tok-123|p4ss/);
   });

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/stores/memory-store.ts';
 import { describeStoreConformance } from './conformance.ts';
+import { expectViewletError } from '../support/errors.ts';
 
 // One LRU behind every store of the suite, so prefix isolation is tested for real.
 const shared = new LRUCache<string, string>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (v, k) => Math.max(1, v.length + k.length) });
@@ -28,7 +29,7 @@ describe('memory store', () => {
   });
 
   it('rejects a nonsense size or prefix at creation', () => {
-    expect(() => createMemoryStore({ maxBytes: 0 })).toThrow(/E_STORE_CONFIG/);
-    expect(() => createMemoryStore({ prefix: 'has space' })).toThrow(/E_STORE_CONFIG/);
+    expectViewletError(() => createMemoryStore({ maxBytes: 0 }), 'E_STORE_CONFIG');
+    expectViewletError(() => createMemoryStore({ prefix: 'has space' }), 'E_STORE_CONFIG');
   });
 });

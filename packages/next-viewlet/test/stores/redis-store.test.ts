@@ -6,6 +6,7 @@ import { COMPARE_AND_DELETE } from '../../src/stores/scripts.ts';
 import { randomPrefix, useRedisServer } from '../support/redis-server.ts';
 import { failOnUnhandledRejections } from '../support/unhandled-rejections.ts';
 import { describeStoreConformance } from './conformance.ts';
+import { expectViewletError } from '../support/errors.ts';
 
 const redis = useRedisServer();
 
@@ -84,8 +85,8 @@ describe('redis store', () => {
   });
 
   it('rejects a URL that is not redis:// at creation, without echoing it', () => {
-    expect(() => createRedisStore({ url: 'https://user:s3cret@example.com' })).toThrow(/E_STORE_CONFIG.*"https:"/);
+    expectViewletError(() => createRedisStore({ url: 'https://user:s3cret@example.com' }), 'E_STORE_CONFIG', /"https:"/);
     expect(() => createRedisStore({ url: 'https://user:s3cret@example.com' })).not.toThrow(/s3cret/);
-    expect(() => createRedisStore({ url: 'not a url' })).toThrow(/E_STORE_CONFIG/);
+    expectViewletError(() => createRedisStore({ url: 'not a url' }), 'E_STORE_CONFIG');
   });
 });

@@ -5,6 +5,7 @@ import { randomPrefix } from '../support/redis-server.ts';
 import { useUpstashBackend } from '../support/upstash-rest-server.ts';
 import { failOnUnhandledRejections } from '../support/unhandled-rejections.ts';
 import { describeStoreConformance } from './conformance.ts';
+import { expectViewletError } from '../support/errors.ts';
 
 const backend = useUpstashBackend();
 
@@ -76,7 +77,7 @@ describe('upstash store', () => {
     for (const name of ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'KV_REST_API_URL', 'KV_REST_API_TOKEN'])
       delete process.env[name];
     try {
-      expect(() => createUpstashStore({ url: 'https://x.upstash.io' })).toThrow(/E_STORE_CONFIG.*needs a token/);
+      expectViewletError(() => createUpstashStore({ url: 'https://x.upstash.io' }), 'E_STORE_CONFIG', /needs a token/);
       expect(() => createUpstashStore({ token: 'secret-token' })).toThrow(/needs a URL/);
       expect(() => createUpstashStore({ url: 'redis://x:6379', token: 'secret-token' })).toThrow(/scheme "redis:"/);
       expect(() => createUpstashStore({ url: 'redis://x:6379', token: 'secret-token' })).not.toThrow(/secret-token/);

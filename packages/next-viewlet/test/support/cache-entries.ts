@@ -1,5 +1,9 @@
 /** Building and reading Next-shaped cache entries in tests. */
 import type { CacheEntry } from 'next/cache';
+import { bytesStream } from './streams.ts';
+
+// Kept here too for the cache suites that import them from this module.
+export { bytesStream, failingStream } from './streams.ts';
 
 export interface EntryInput {
   value?: string | Uint8Array;
@@ -9,15 +13,6 @@ export interface EntryInput {
   revalidate?: number;
   expire?: number;
   stale?: number;
-}
-
-export function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(controller) {
-      controller.enqueue(bytes);
-      controller.close();
-    },
-  });
 }
 
 export function makeEntry(input: EntryInput = {}): CacheEntry {
@@ -30,16 +25,6 @@ export function makeEntry(input: EntryInput = {}): CacheEntry {
     expire: input.expire ?? 3600,
     stale: input.stale ?? 30,
   };
-}
-
-/** A stream that delivers some bytes, then errors (a render that failed half-way). */
-export function failingStream(): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(controller) {
-      controller.enqueue(new TextEncoder().encode('<div>half'));
-      queueMicrotask(() => controller.error(new Error('render failed')));
-    },
-  });
 }
 
 export async function readText(entry: CacheEntry | undefined): Promise<string | undefined> {

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { isViewletError } from '../../src/core/errors.ts';
 import { createRevalidationHandler } from '../../src/webhook/handler.ts';
 import { signWebhook } from '../../src/webhook/signature.ts';
-import { expectRefused, NOW_S, OLD_SECRET, OTHER_SECRET, rawSignature, SECRET, setup, signedRequest } from './helpers.ts';
+import { expectRefused, NOW_S, OLD_SECRET, OTHER_SECRET, rawSignature, SECRET, setup, signedRequest } from '../support/webhook.ts';
+import { expectViewletError } from '../support/errors.ts';
 
 const BODY = JSON.stringify({ tags: ['product:1'] });
 const validSignature = () => signWebhook({ secret: SECRET, id: 'msg_test_1', timestamp: NOW_S, body: BODY })['webhook-signature'];
@@ -26,6 +27,9 @@ describe('configuration', () => {
     ]) {
       await expectRefused(ctx, await ctx.handler(request), 503, 'E_WEBHOOK_DISABLED');
     }
+    expect(ctx.logs, 'warned once, through the given logger').toEqual([
+      'warn: the revalidation webhook has no secret configured; every request is refused with 503.',
+    ]);
   });
 
   it('throws E_WEBHOOK_SECRET at creation for a malformed secret, without quoting it', () => {
@@ -40,8 +44,42 @@ describe('configuration', () => {
   });
 
   it('refuses a replay window shorter than the acceptance window', () => {
-    expect(() => createRevalidationHandler({ secrets: [SECRET], toleranceSeconds: 300, replayTtlSeconds: 599 })).toThrow(RangeError);
+    expectViewletError(
+      () => createRevalidationHandler({ secrets: [SECRET], toleranceSeconds: 300, replayTtlSeconds: 599 }),
+      'E_WEBHOOK_OPTIONS',
+      /replayTtlSeconds \(599\) must be at least 2 × toleranceSeconds \(600\)/,
+    );
     expect(() => createRevalidationHandler({ secrets: [SECRET], toleranceSeconds: 300, replayTtlSeconds: 600 })).not.toThrow();
+  });
+
+  it.each([
+    ['no options object', null],
+    ['a tolerance that is not a whole number', { secrets: [SECRET], toleranceSeconds: 1.5 }],
+    ['a zero body limit', { secrets: [SECRET], maxBodyBytes: 0 }],
+    ['a NaN body timeout', { secrets: [SECRET], bodyTimeoutMs: Number.NaN }],
+    ['a negative store timeout', { secrets: [SECRET], storeTimeoutMs: -1 }],
+    ['an invalidate that is not a function', { secrets: [SECRET], invalidate: 'revalidateTag' }],
+    ['a clock that is not a function', { secrets: [SECRET], now: 1_700_000_000_000 }],
+    ['a store without setIfAbsent', { secrets: [SECRET], store: {} }],
+    ['a rate limit that is not an object', { secrets: [SECRET], rateLimit: 60 }],
+    ['a rate limit of 0 requests', { secrets: [SECRET], rateLimit: { limit: 0 } }],
+    ['a rate-limit window of 1.5 ms', { secrets: [SECRET], rateLimit: { windowMs: 1.5 } }],
+    ['a rate limit remembering no clients', { secrets: [SECRET], rateLimit: { maxClients: 0 } }],
+    ['a logger without error()', { secrets: [SECRET], logger: { warn() {} } }],
+  ])('refuses %s with E_WEBHOOK_OPTIONS at creation', (_label, options) => {
+    expectViewletError(() => createRevalidationHandler(options as never), 'E_WEBHOOK_OPTIONS');
+  });
+
+  it('a clock that answers NaN fails closed: 500, nothing invalidated', async () => {
+    const ctx = setup({ now: () => Number.NaN });
+    const error = await expectRefused(ctx, await ctx.handler(signedRequest()), 500, 'E_WEBHOOK_INTERNAL');
+    expect(error.message).toMatch(/see the server log/);
+    const event = ctx.events.at(-1);
+    expect(event).toMatchObject({ type: 'rejected', code: 'E_WEBHOOK_INTERNAL' });
+    expect((event as { cause?: { code?: string } }).cause?.code).toBe('E_WEBHOOK_OPTIONS');
+    expect(ctx.logs).toEqual([
+      expect.stringMatching(/^error: revalidation webhook: E_WEBHOOK_INTERNAL: .* Cause: E_WEBHOOK_OPTIONS: verifyWebhook: now must be/),
+    ]);
   });
 });
 

@@ -4,7 +4,8 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRevalidationHandler } from '../../src/webhook/handler.ts';
-import { memoryStore, NOW, SECRET, signedRequest } from './helpers.ts';
+import { NOW, SECRET, signedRequest } from '../support/webhook.ts';
+import { memoryStore } from '../support/test-store.ts';
 
 const mocks = vi.hoisted(() => ({
   revalidateTag: vi.fn(),
@@ -19,7 +20,7 @@ beforeEach(() => {
 });
 
 describe('defaults', () => {
-  it("soft: revalidateTag(tag, 'max') per tag; replay records go to the process store", async () => {
+  it("revalidate: revalidateTag(tag, 'max') per tag; replay records go to the process store", async () => {
     const store = memoryStore();
     mocks.getProcessStore.mockReturnValue(store);
     const handler = createRevalidationHandler({ secrets: [SECRET], now: () => NOW });
@@ -32,10 +33,10 @@ describe('defaults', () => {
     expect([...store.records.keys()]).toEqual(['webhook:msg_test_1']);
   });
 
-  it('hard: revalidateTag(tag, { expire: 0 })', async () => {
+  it('expire: revalidateTag(tag, { expire: 0 })', async () => {
     mocks.getProcessStore.mockReturnValue(memoryStore());
     const handler = createRevalidationHandler({ secrets: [SECRET], now: () => NOW });
-    await handler(signedRequest({ id: 'msg_hard', payload: { tags: ['a'], mode: 'hard' } }));
+    await handler(signedRequest({ id: 'msg_expire', payload: { tags: ['a'], mode: 'expire' } }));
     expect(mocks.revalidateTag.mock.calls).toEqual([['a', { expire: 0 }]]);
   });
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { viewlet } from '../../src/core/define.ts';
 import { clearRegistry } from '../../src/core/registry.ts';
 import { viewletArgsTag, viewletTag } from '../../src/core/tags.ts';
-import { expectRefused, setup, signedRequest } from './helpers.ts';
+import { expectRefused, setup, signedRequest } from '../support/webhook.ts';
 
 const teaser = viewlet(
   { name: 'wh-teaser', args: z.tuple([z.string(), z.number().default(1)]) },
@@ -17,20 +17,20 @@ const banner = viewlet({ name: 'wh-banner' }, () => 'banner');
 afterAll(() => clearRegistry());
 
 describe('accepted messages', () => {
-  it('soft by default: 200 { revalidated, mode, tags } and one invalidate call with every tag', async () => {
+  it('revalidate by default: 200 { revalidated, mode, tags } and one invalidate call with every tag', async () => {
     const { handler, invalidate } = setup();
     const response = await handler(signedRequest({ payload: { tags: ['product:1', 'product:2', 'product:1'] } }));
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(await response.json()).toEqual({ revalidated: 2, mode: 'soft', tags: ['product:1', 'product:2'] });
-    expect(invalidate.mock.calls).toEqual([[{ tags: ['product:1', 'product:2'], mode: 'soft' }]]);
+    expect(await response.json()).toEqual({ revalidated: 2, mode: 'revalidate', tags: ['product:1', 'product:2'] });
+    expect(invalidate.mock.calls).toEqual([[{ tags: ['product:1', 'product:2'], mode: 'revalidate' }]]);
   });
 
-  it('hard on request', async () => {
+  it('expire on request', async () => {
     const { handler, invalidate } = setup();
-    const response = await handler(signedRequest({ payload: { tags: ['product:1'], mode: 'hard' } }));
-    expect(await response.json()).toEqual({ revalidated: 1, mode: 'hard', tags: ['product:1'] });
-    expect(invalidate).toHaveBeenCalledWith({ tags: ['product:1'], mode: 'hard' });
+    const response = await handler(signedRequest({ payload: { tags: ['product:1'], mode: 'expire' } }));
+    expect(await response.json()).toEqual({ revalidated: 1, mode: 'expire', tags: ['product:1'] });
+    expect(invalidate).toHaveBeenCalledWith({ tags: ['product:1'], mode: 'expire' });
   });
 
   it('a viewlet without args → its tag; with args → normalised through its schema into the args tag', async () => {
@@ -41,9 +41,9 @@ describe('accepted messages', () => {
     };
     const response = await handler(signedRequest({ payload }));
     const tags = ['cms:home', viewletTag(banner.name), viewletArgsTag(teaser.name, ['3', 1])];
-    expect(await response.json()).toEqual({ revalidated: 3, mode: 'soft', tags });
+    expect(await response.json()).toEqual({ revalidated: 3, mode: 'revalidate', tags });
     expect(tags[2]).toBe('viewlet:wh-teaser:["3",1]');
-    expect(invalidate).toHaveBeenCalledWith({ tags, mode: 'soft' });
+    expect(invalidate).toHaveBeenCalledWith({ tags, mode: 'revalidate' });
   });
 
   it('accepts printable Unicode tags and exactly 64 of them', async () => {
@@ -69,7 +69,7 @@ describe('refused payloads (400, nothing invalidated, no replay record)', () => 
 
   it.each([
     ['no target', {}],
-    ['only a mode', { mode: 'hard' }],
+    ['only a mode', { mode: 'expire' }],
     ['an empty tag list', { tags: [] }],
     ['an empty viewlet list', { viewlets: [] }],
     ['65 tags', { tags: Array.from({ length: 65 }, (_, i) => `t:${i}`) }],
@@ -100,6 +100,28 @@ describe('refused payloads (400, nothing invalidated, no replay record)', () => 
     const ctx = setup();
     const error = await expectRefused(ctx, await ctx.handler(signedRequest({ payload })), 400, 'E_WEBHOOK_PAYLOAD');
     expect(error.message).toMatch(/^(invalid payload|the payload names)/);
+  });
+
+  it.each([
+    ['soft', 'revalidate'],
+    ['hard', 'expire'],
+  ])('the old mode "%s" → 400 naming "%s"', async (old, renamed) => {
+    const ctx = setup();
+    const error = await expectRefused(
+      ctx,
+      await ctx.handler(signedRequest({ payload: { tags: ['a'], mode: old } })),
+      400,
+      'E_WEBHOOK_PAYLOAD',
+    );
+    expect(error.message).toBe(`"mode": "${old}" was renamed; send "mode": "${renamed}" (or leave mode out for "revalidate").`);
+  });
+
+  it('error messages carry no [next-viewlet] prefix and no code', async () => {
+    const ctx = setup();
+    const error = await expectRefused(ctx, await ctx.handler(signedRequest({ payload: { tags: ['_N_T_/x'] } })), 400, 'E_WEBHOOK_PAYLOAD');
+    expect(error.message).toMatch(
+      /^invalid payload: tags\.0: tag "_N_T_\/x" uses Next's reserved prefix _N_T_ \(use revalidatePath for paths\)\. Expected/,
+    );
   });
 
   it('args nested 100 000 levels deep are refused without a stack overflow', async () => {

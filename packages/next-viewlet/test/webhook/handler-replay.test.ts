@@ -4,10 +4,15 @@
  * the store is down.
  */
 import { createHash } from 'node:crypto';
-import { describe, expect, it, vi } from 'vitest';
-import { errorOf, expectRefused, faultyStore, NOW_S, setup, signedRequest } from './helpers.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { errorOf, expectRefused, NOW_S, setup, signedRequest } from '../support/webhook.ts';
+import { faultyStore } from '../support/test-store.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('replays', () => {
   it('the same message twice: invalidated once, then 200 { duplicate: true }', async () => {
@@ -15,7 +20,7 @@ describe('replays', () => {
     expect((await handler(signedRequest())).status).toBe(200);
     const again = await handler(signedRequest());
     expect(again.status).toBe(200);
-    expect(await again.json()).toEqual({ duplicate: true, revalidated: 0, mode: 'soft', tags: [] });
+    expect(await again.json()).toEqual({ duplicate: true, revalidated: 0, mode: 'revalidate', tags: [] });
     expect(invalidate).toHaveBeenCalledTimes(1);
     const record = store.records.get('webhook:msg_test_1');
     expect(record?.value).toBe(sha256(JSON.stringify({ tags: ['product:1'] })));
@@ -62,7 +67,7 @@ describe('replays', () => {
     const ctx = setup();
     await expectRefused(ctx, await ctx.handler(signedRequest({ payload: { tags: ['_N_T_/x'] } })), 400, 'E_WEBHOOK_PAYLOAD');
     const fixed = await ctx.handler(signedRequest({ payload: { tags: ['product:1'] } }));
-    expect(await fixed.json()).toEqual({ revalidated: 1, mode: 'soft', tags: ['product:1'] });
+    expect(await fixed.json()).toEqual({ revalidated: 1, mode: 'revalidate', tags: ['product:1'] });
     expect(ctx.invalidate).toHaveBeenCalledTimes(1);
   });
 
@@ -74,6 +79,9 @@ describe('replays', () => {
     expect((await errorOf(failed)).code).toBe('E_WEBHOOK_INVALIDATE');
     expect(ctx.store.records.size).toBe(0);
     expect(ctx.events[0]).toMatchObject({ type: 'rejected', code: 'E_WEBHOOK_INVALIDATE', cause: expect.any(Error) });
+    expect(ctx.logs).toEqual([
+      'error: revalidation webhook: E_WEBHOOK_INVALIDATE: the invalidation failed; retry with the same webhook-id. Cause: Error: revalidateTag failed',
+    ]);
     expect((await ctx.handler(signedRequest())).status).toBe(200);
     expect(ctx.invalidate).toHaveBeenCalledTimes(2);
     expect(ctx.store.records.size).toBe(1);
@@ -107,29 +115,36 @@ describe('replay store failures (fail closed)', () => {
     });
   });
 
-  it('a hanging store → 503 within storeTimeoutMs', async () => {
+  it('a hanging store → 503 once storeTimeoutMs has passed, not before', async () => {
+    vi.useFakeTimers();
     const ctx = setup({ store: faultyStore('hang'), storeTimeoutMs: 100 });
-    const started = performance.now();
-    const response = await ctx.handler(signedRequest());
-    const elapsed = performance.now() - started;
+    let answered: Response | undefined;
+    const pending = ctx.handler(signedRequest()).then((response) => (answered = response));
+    await vi.advanceTimersByTimeAsync(99);
+    expect(answered).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    const response = await pending;
     expect(response.status).toBe(503);
     expect((await errorOf(response)).code).toBe('E_WEBHOOK_STORE');
-    expect(elapsed).toBeGreaterThanOrEqual(90);
-    expect(elapsed).toBeLessThan(1000);
     expect(ctx.invalidate).not.toHaveBeenCalled();
   });
 
   it('a store that writes the record only after storeTimeoutMs: the retry the 503 asks for still invalidates', async () => {
+    vi.useFakeTimers();
     const ctx = setup({ storeTimeoutMs: 50 });
     const real = ctx.store.setIfAbsent.bind(ctx.store);
     vi.spyOn(ctx.store, 'setIfAbsent').mockImplementationOnce(async (key, value, ttlMs) => {
       await new Promise((resolve) => setTimeout(resolve, 150));
       return real(key, value, ttlMs);
     });
-    expect((await ctx.handler(signedRequest())).status).toBe(503);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const refused = ctx.handler(signedRequest());
+    await vi.advanceTimersByTimeAsync(50);
+    expect((await refused).status).toBe(503);
+    // The late write lands, and the record the refused message left is removed again.
+    await vi.advanceTimersByTimeAsync(100);
+    expect(ctx.store.records.size).toBe(0);
     const retry = await ctx.handler(signedRequest());
-    expect(await retry.json()).toEqual({ revalidated: 1, mode: 'soft', tags: ['product:1'] });
+    expect(await retry.json()).toEqual({ revalidated: 1, mode: 'revalidate', tags: ['product:1'] });
     expect(ctx.invalidate).toHaveBeenCalledTimes(1);
   });
 

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStore, setProcessStore } from '../../src/stores/index.ts';
 import { createRevalidationHandler } from '../../src/webhook/handler.ts';
-import { NOW, SECRET, signedRequest } from './helpers.ts';
+import { NOW, SECRET, signedRequest } from '../support/webhook.ts';
 
 afterEach(() => setProcessStore(undefined));
 

@@ -6,7 +6,8 @@ import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendRevalidation, WebhookResponseError } from '../../src/webhook/send.ts';
 import { signWebhook } from '../../src/webhook/signature.ts';
-import { OLD_SECRET, OTHER_SECRET, SECRET, serve, setup } from './helpers.ts';
+import { OLD_SECRET, OTHER_SECRET, SECRET, serve, setup } from '../support/webhook.ts';
+import { expectViewletRejection } from '../support/errors.ts';
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -33,16 +34,16 @@ async function failure(promise: Promise<unknown>): Promise<WebhookResponseError>
 describe('sendRevalidation ↔ createRevalidationHandler over HTTP', () => {
   it('round-trips tags and mode', async () => {
     const { url, invalidate } = await served();
-    const result = await sendRevalidation({ url, secret: SECRET, tags: ['product:1', 'product:2'], mode: 'hard' });
-    expect(result).toEqual({ revalidated: 2, mode: 'hard', tags: ['product:1', 'product:2'] });
-    expect(invalidate).toHaveBeenCalledWith({ tags: ['product:1', 'product:2'], mode: 'hard' });
+    const result = await sendRevalidation({ url, secret: SECRET, tags: ['product:1', 'product:2'], mode: 'expire' });
+    expect(result).toEqual({ revalidated: 2, mode: 'expire', tags: ['product:1', 'product:2'] });
+    expect(invalidate).toHaveBeenCalledWith({ tags: ['product:1', 'product:2'], mode: 'expire' });
   });
 
   it('a retry with the same id is reported as a duplicate and not run again', async () => {
     const { url, invalidate } = await served();
     await sendRevalidation({ url, secret: SECRET, tags: ['a'], id: 'msg_retry_1' });
     const again = await sendRevalidation({ url, secret: SECRET, tags: ['a'], id: 'msg_retry_1' });
-    expect(again).toEqual({ duplicate: true, revalidated: 0, mode: 'soft', tags: [] });
+    expect(again).toEqual({ duplicate: true, revalidated: 0, mode: 'revalidate', tags: [] });
     expect(invalidate).toHaveBeenCalledTimes(1);
   });
 
@@ -103,9 +104,22 @@ describe('sendRevalidation ↔ createRevalidationHandler over HTTP', () => {
   });
 });
 
+describe('sendRevalidation options', () => {
+  it.each([
+    ['a NaN timeout', { timeoutMs: Number.NaN }],
+    ['a zero timeout', { timeoutMs: 0 }],
+    ['a fetch that is not a function', { fetch: 'fetch' }],
+  ])('refuses %s with E_WEBHOOK_OPTIONS before sending anything', async (_label, extra) => {
+    await expectViewletRejection(
+      sendRevalidation({ url: 'http://127.0.0.1:9/never', secret: SECRET, tags: ['a'], ...(extra as object) }),
+      'E_WEBHOOK_OPTIONS',
+    );
+  });
+});
+
 describe('transport-level bodies', () => {
-  /** Sends raw chunks over HTTP and returns the status. */
-  function post(url: string, headers: Record<string, string>, chunks: string[], delayMs = 0): Promise<number> {
+  /** Sends raw chunks over HTTP and returns the status; with `hold`, the request is never finished (a sender that stops). */
+  function post(url: string, headers: Record<string, string>, chunks: string[], hold = false): Promise<number> {
     return new Promise((resolve, reject) => {
       const req = httpRequest(url, { method: 'POST', headers }, (res) => {
         res.resume();
@@ -114,14 +128,11 @@ describe('transport-level bodies', () => {
       req.on('error', (error: NodeJS.ErrnoException) =>
         error.code === 'ECONNRESET' || error.code === 'EPIPE' ? undefined : reject(error),
       );
-      void (async () => {
-        for (const chunk of chunks) {
-          if (req.destroyed) return;
-          req.write(chunk);
-          if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
-        }
-        req.end();
-      })();
+      for (const chunk of chunks) {
+        if (req.destroyed) return;
+        req.write(chunk);
+      }
+      if (!hold) req.end();
     });
   }
 
@@ -151,11 +162,11 @@ describe('transport-level bodies', () => {
     expect(invalidate).not.toHaveBeenCalled();
   });
 
-  it('a slow trickle → 408', async () => {
+  it('a sender that stops half-way → 408 after bodyTimeoutMs', async () => {
     const { url, invalidate } = await served({ bodyTimeoutMs: 200 });
     const body = JSON.stringify({ tags: ['a'] });
     const headers = { 'content-type': 'application/json', ...signWebhook({ secret: SECRET, body }) };
-    expect(await post(url, headers, [...body], 50)).toBe(408);
+    expect(await post(url, headers, [body.slice(0, 5)], true)).toBe(408);
     expect(invalidate).not.toHaveBeenCalled();
   });
 
@@ -164,6 +175,6 @@ describe('transport-level bodies', () => {
     const body = JSON.stringify({ tags: ['a', 'b'] });
     const headers = { 'content-type': 'application/json', ...signWebhook({ secret: SECRET, body }) };
     expect(await post(url, headers, [body.slice(0, 5), body.slice(5)])).toBe(200);
-    expect(invalidate).toHaveBeenCalledWith({ tags: ['a', 'b'], mode: 'soft' });
+    expect(invalidate).toHaveBeenCalledWith({ tags: ['a', 'b'], mode: 'revalidate' });
   });
 });

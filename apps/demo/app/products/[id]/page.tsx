@@ -1,6 +1,6 @@
 import { notFound } from 'next/navigation';
 import { Viewlet, ViewletIsland } from 'next-viewlet';
-import { productIds } from '@/lib/db';
+import { isProductId, productIds } from '@/lib/db';
 import { breadcrumbs } from '@/viewlets/breadcrumbs';
 import { memberPrice } from '@/viewlets/member-price';
 import { productTeaser } from '@/viewlets/product-teaser';
@@ -14,7 +14,7 @@ export function generateStaticParams() {
 
 export default async function ProductPage({ params }: PageProps<'/products/[id]'>) {
   const { id } = await params;
-  if (!productIds().includes(id)) notFound();
+  if (!isProductId(id)) notFound();
   return (
     <>
       <Viewlet of={breadcrumbs} />
@@ -24,8 +24,8 @@ export default async function ProductPage({ params }: PageProps<'/products/[id]'
       <h2>More for you</h2>
       <ViewletIsland
         of={recommendations}
-        args={[id as '1' | '2' | '3']}
-        load="visible"
+        args={[id]}
+        when="visible"
         refreshLabel="Refresh suggestions"
         fallback={<p className="skeleton">Loading suggestions…</p>}
       />

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NEVER, parseDuration, resolveLife } from './life.ts';
+import { NEVER, parseDuration, resolveLife } from '../../src/core/life.ts';
+import { expectViewletError } from '../support/errors.ts';
 
 describe('parseDuration', () => {
   it.each([
@@ -17,7 +18,7 @@ describe('parseDuration', () => {
   });
 
   it.each([-1, Number.NaN, Infinity, '5', '5x', 'm', '', ' ', '-5m', '5 minutes'])('rejects %s', (input) => {
-    expect(() => parseDuration(input as never)).toThrow(/E_INVALID_LIFE/);
+    expectViewletError(() => parseDuration(input as never), 'E_INVALID_LIFE');
   });
 });
 
@@ -65,8 +66,8 @@ describe('resolveLife', () => {
   it('rejects expire shorter than revalidate, unknown fields and junk', () => {
     expect(() => resolveLife({ revalidate: '1h', expire: '5m' })).toThrow(/expire must be >= revalidate/);
     expect(() => resolveLife({ revalidat: 5 } as never)).toThrow(/unknown field/);
-    expect(() => resolveLife('not a profile!')).toThrow(/E_INVALID_LIFE/);
-    expect(() => resolveLife(null as never)).toThrow(/E_INVALID_LIFE/);
-    expect(() => resolveLife([] as never)).toThrow(/E_INVALID_LIFE/);
+    expectViewletError(() => resolveLife('not a profile!'), 'E_INVALID_LIFE');
+    expectViewletError(() => resolveLife(null as never), 'E_INVALID_LIFE');
+    expectViewletError(() => resolveLife([] as never), 'E_INVALID_LIFE');
   });
 });

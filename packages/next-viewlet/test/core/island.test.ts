@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { viewlet } from './define.ts';
-import { MAX_ISLAND_ARGS_BYTES, resolveIsland } from './island.ts';
-import { clearRegistry } from './registry.ts';
+import { viewlet } from '../../src/core/define.ts';
+import { MAX_ISLAND_ARGS_BYTES, resolveIsland } from '../../src/core/island.ts';
+import { clearRegistry } from '../../src/core/registry.ts';
+import { expectViewletError, expectViewletRejection } from '../support/errors.ts';
 
 afterEach(() => clearRegistry());
 
@@ -24,21 +25,21 @@ describe('resolveIsland', () => {
 
   it('refuses unknown and non-island viewlets with the same message', async () => {
     define();
-    await expect(resolveIsland('nope', [])).rejects.toThrow(/E_NOT_ISLAND: no viewlet named "nope" may be loaded as an island/);
-    await expect(resolveIsland('private-nav', [])).rejects.toThrow(/E_NOT_ISLAND: no viewlet named "private-nav"/);
-    await expect(resolveIsland(42, [])).rejects.toThrow(/E_NOT_ISLAND/);
-    await expect(resolveIsland('x'.repeat(1000), [])).rejects.toThrow(/E_NOT_ISLAND/);
+    await expectViewletRejection(resolveIsland('nope', []), 'E_NOT_ISLAND', /no viewlet named "nope" may be loaded as an island/);
+    await expectViewletRejection(resolveIsland('private-nav', []), 'E_NOT_ISLAND', /no viewlet named "private-nav"/);
+    await expectViewletRejection(resolveIsland(42, []), 'E_NOT_ISLAND');
+    await expectViewletRejection(resolveIsland('x'.repeat(1000), []), 'E_NOT_ISLAND');
   });
 
   it('refuses bad args before any render', async () => {
     define();
-    await expect(resolveIsland('recs', ['9'])).rejects.toThrow(/E_INVALID_ARGS.*"recs" got invalid args/);
-    await expect(resolveIsland('recs', ['1', 99])).rejects.toThrow(/E_INVALID_ARGS/);
+    await expectViewletRejection(resolveIsland('recs', ['9']), 'E_INVALID_ARGS', /"recs" got invalid args/);
+    await expectViewletRejection(resolveIsland('recs', ['1', 99]), 'E_INVALID_ARGS');
     await expect(resolveIsland('recs', 'not-an-array')).rejects.toThrow(/must be an array/);
     await expect(resolveIsland('recs', ['1', 'x'.repeat(MAX_ISLAND_ARGS_BYTES)])).rejects.toThrow(/at most 8192/);
   });
 
   it('requires a schema on every island', () => {
-    expect(() => viewlet({ name: 'bare', island: true }, () => null)).toThrow(/E_INVALID_DEFINITION.*no args schema/);
+    expectViewletError(() => viewlet({ name: 'bare', island: true }, () => null), 'E_INVALID_DEFINITION', /no args schema/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { argsKey, canonicalArgs, shortHash } from './canonical-args.ts';
+import { argsKey, canonicalArgs, shortHash } from '../../src/core/canonical-args.ts';
+import { expectViewletError } from '../support/errors.ts';
 
 describe('canonicalArgs', () => {
   it('sorts object keys at every depth', () => {
@@ -36,7 +37,7 @@ describe('canonicalArgs', () => {
     ['Infinity', Infinity],
     ['an invalid date', new Date('nope')],
   ])('rejects %s with E_INVALID_ARGS', (_label, value) => {
-    expect(() => canonicalArgs([value])).toThrow(/E_INVALID_ARGS/);
+    expectViewletError(() => canonicalArgs([value]), 'E_INVALID_ARGS');
   });
 
   it('rejects cycles but accepts shared references', () => {

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VIEWLET_PATH_HEADER } from './vary.ts';
-import { viewlet } from './define.ts';
-import { clearRegistry } from './registry.ts';
-import { varyFromRequest } from './vary-from-request.ts';
-import type { RequestSnapshot } from './settings.ts';
-import { normalizePath } from './vary.ts';
+import { VIEWLET_PATH_HEADER } from '../../src/core/vary.ts';
+import { viewlet } from '../../src/core/define.ts';
+import { clearRegistry } from '../../src/core/registry.ts';
+import { varyFromRequest } from '../../src/core/vary-from-request.ts';
+import type { RequestSnapshot } from '../../src/core/settings.ts';
+import { normalizePath } from '../../src/core/vary.ts';
+import { expectViewletError, expectViewletRejection } from '../support/errors.ts';
 
 afterEach(() => clearRegistry());
 
@@ -32,12 +33,12 @@ describe('varyFromRequest', () => {
     const v = viewlet({ name: 'acct2', vary: 'user' }, () => null);
     const user = async (r: RequestSnapshot) => r.headers.get('x-user');
     expect(await varyFromRequest(v, [], request({}, { 'x-user': 'carol' }), { user })).toEqual({ user: 'carol' });
-    await expect(varyFromRequest(v, [], request(), { user: () => 42 as never })).rejects.toThrow(/E_NO_IDENTITY.*string or null/);
+    await expectViewletRejection(varyFromRequest(v, [], request(), { user: () => 42 as never }), 'E_INVALID_IDENTITY', /string or null/);
   });
 
   it('explains how to configure identity when it is missing', async () => {
     const v = viewlet({ name: 'sess', vary: 'session' }, () => null);
-    await expect(varyFromRequest(v, [], request(), {})).rejects.toThrow(/E_NO_IDENTITY.*configureViewlets/);
+    await expectViewletRejection(varyFromRequest(v, [], request(), {}), 'E_NO_IDENTITY', /configureViewlets/);
     expect(await varyFromRequest(v, [], request({ sid: 's1' }), identity)).toEqual({ session: 's1' });
     expect(await varyFromRequest(v, [], request(), identity)).toEqual({ session: null });
   });
@@ -45,7 +46,7 @@ describe('varyFromRequest', () => {
   it('varies by the path the proxy set, normalised', async () => {
     const v = viewlet({ name: 'crumbs', vary: 'path' }, () => null);
     expect(await varyFromRequest(v, [], request({}, { [VIEWLET_PATH_HEADER]: '/a/b/' }), identity)).toEqual({ path: '/a/b' });
-    await expect(varyFromRequest(v, [], request(), identity)).rejects.toThrow(/E_NO_PATH.*proxy/);
+    await expectViewletRejection(varyFromRequest(v, [], request(), identity), 'E_NO_PATH', /proxy/);
   });
 
   it('combines user and path', async () => {
@@ -69,7 +70,9 @@ describe('varyFromRequest', () => {
     const r = request({}, { 'x-country': 'SE', [VIEWLET_PATH_HEADER]: '/x' });
     expect(await varyFromRequest(v, ['a'], r, identity)).toEqual({ custom: 'SE:a:/x' });
     const bad = viewlet({ name: 'geo-bad', vary: () => 1 as never }, () => null);
-    await expect(varyFromRequest(bad, [], r, identity)).rejects.toThrow(/E_INVALID_VARY/);
+    await expectViewletRejection(varyFromRequest(bad, [], r, identity), 'E_INVALID_VARY_KEY', /got number/);
+    const long = viewlet({ name: 'geo-long', vary: () => 'x'.repeat(1025) }, () => null);
+    await expectViewletRejection(varyFromRequest(long, [], r, identity), 'E_INVALID_VARY_KEY', /1025 chars/);
   });
 });
 
@@ -86,6 +89,6 @@ describe('normalizePath', () => {
   });
 
   it('refuses absurdly long paths', () => {
-    expect(() => normalizePath(`/${'a'.repeat(2000)}`)).toThrow(/E_NO_PATH/);
+    expectViewletError(() => normalizePath(`/${'a'.repeat(2000)}`), 'E_INVALID_PATH', /2001 characters/);
   });
 });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { argsWhenNoneGiven, viewlet } from './define.ts';
-import { clearRegistry, getViewlet, listViewlets } from './registry.ts';
+import { argsWhenNoneGiven, viewlet } from '../../src/core/define.ts';
+import { clearRegistry, getViewlet, listViewlets } from '../../src/core/registry.ts';
+import { expectViewletError, expectViewletRejection } from '../support/errors.ts';
 
 afterEach(() => clearRegistry());
 
@@ -15,7 +16,7 @@ describe('viewlet()', () => {
 
   it('refuses a second, different viewlet with the same name', () => {
     viewlet({ name: 'dup' }, () => 'one');
-    expect(() => viewlet({ name: 'dup' }, () => 'two')).toThrow(/E_DUPLICATE_NAME.*"dup"/);
+    expectViewletError(() => viewlet({ name: 'dup' }, () => 'two'), 'E_DUPLICATE_NAME', /"dup"/);
   });
 
   it('accepts a re-evaluation of the same source (hot reload, a second module instance)', () => {
@@ -28,20 +29,21 @@ describe('viewlet()', () => {
   });
 
   it.each([
-    ['an empty name', { name: '' }],
-    ['a name with spaces', { name: 'a b' }],
-    ['a 101-char name', { name: 'a'.repeat(101) }],
-    ['an unknown vary', { name: 'v', vary: 'country' }],
-    ['a bad life', { name: 'v', life: '5 minutes' }],
-    ['tags that are not a list', { name: 'v', tags: 'x' }],
-    ['a bad static tag', { name: 'v', tags: ['_N_T_/x'] }],
-    ['an args option that is no schema', { name: 'v', args: { parse() {} } }],
-  ])('rejects %s with a clear error', (_label, options) => {
-    expect(() => viewlet(options as never, () => null)).toThrow(/\[next-viewlet\] E_/);
+    ['an empty name', { name: '' }, 'E_INVALID_DEFINITION'],
+    ['a name with spaces', { name: 'a b' }, 'E_INVALID_DEFINITION'],
+    ['a 101-char name', { name: 'a'.repeat(101) }, 'E_INVALID_DEFINITION'],
+    ['an unknown vary', { name: 'v', vary: 'country' }, 'E_INVALID_VARY'],
+    ['a bad life', { name: 'v', life: '5 minutes' }, 'E_INVALID_LIFE'],
+    ['tags that are not a list', { name: 'v', tags: 'x' }, 'E_INVALID_DEFINITION'],
+    ['a bad static tag', { name: 'v', tags: ['_N_T_/x'] }, 'E_INVALID_TAG'],
+    ['an args option that is no schema', { name: 'v', args: { parse() {} } }, 'E_INVALID_DEFINITION'],
+  ] as const)('rejects %s with a clear error', (_label, options, code) => {
+    const error = expectViewletError(() => viewlet(options as never, () => null), code);
+    expect(error.message).not.toMatch(/^\[next-viewlet\]|E_[A-Z]/);
   });
 
   it('requires a render function', () => {
-    expect(() => viewlet({ name: 'v' }, undefined as never)).toThrow(/E_INVALID_DEFINITION.*render function/);
+    expectViewletError(() => viewlet({ name: 'v' }, undefined as never), 'E_INVALID_DEFINITION', /render function/);
   });
 
   it('computes tags: automatic ones first, then its own from the args', () => {
@@ -51,13 +53,13 @@ describe('viewlet()', () => {
 
   it('rejects a tags function that returns bad tags at render time', () => {
     const bad = viewlet({ name: 'bad-tags', tags: () => ['ok', ''] }, () => null);
-    expect(() => bad.tagsFor([])).toThrow(/E_INVALID_TAG/);
+    expectViewletError(() => bad.tagsFor([]), 'E_INVALID_TAG');
   });
 
   it('canonicalises args so equal calls share one key', async () => {
     const v = viewlet({ name: 'search' }, (_ctx, q: { term: string; page?: number }) => q.term);
     expect(await v.normalizeArgs([{ term: 'a', page: undefined }])).toEqual(await v.normalizeArgs([{ term: 'a' }]));
-    await expect(v.normalizeArgs([() => 1])).rejects.toThrow(/E_INVALID_ARGS.*"search"/);
+    await expectViewletRejection(v.normalizeArgs([() => 1]), 'E_INVALID_ARGS', /"search"/);
     await expect(v.normalizeArgs('nope' as never)).rejects.toThrow(/must be an array/);
   });
 
@@ -68,8 +70,8 @@ describe('viewlet()', () => {
     );
     expect(await v.normalizeArgs(['shoes'])).toEqual(['shoes', 1]);
     expect(await v.normalizeArgs(['shoes', 1])).toEqual(['shoes', 1]);
-    await expect(v.normalizeArgs([''])).rejects.toThrow(/E_INVALID_ARGS.*"list" got invalid args: 0:/);
-    await expect(v.normalizeArgs(['shoes', 1.5])).rejects.toThrow(/E_INVALID_ARGS/);
+    await expectViewletRejection(v.normalizeArgs(['']), 'E_INVALID_ARGS', /"list" got invalid args: 0:/);
+    await expectViewletRejection(v.normalizeArgs(['shoes', 1.5]), 'E_INVALID_ARGS');
   });
 
   it('has a data mode that keeps load and render apart', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalArgs } from './canonical-args.ts';
-import { assertValidTag, collectTags, MAX_TAGS, viewletArgsTag, viewletTag } from './tags.ts';
+import { canonicalArgs } from '../../src/core/canonical-args.ts';
+import { assertValidTag, collectTags, MAX_TAGS, viewletArgsTag, viewletTag } from '../../src/core/tags.ts';
+import { expectViewletError } from '../support/errors.ts';
 
 describe('tags', () => {
   it('builds readable automatic tags for short args', () => {
@@ -27,7 +28,7 @@ describe('tags', () => {
     ['reserved prefix', '_N_T_/products'],
     ['not a string', 42],
   ])('rejects a %s tag', (_label, tag) => {
-    expect(() => assertValidTag(tag)).toThrow(/E_INVALID_TAG/);
+    expectViewletError(() => assertValidTag(tag), 'E_INVALID_TAG');
   });
 
   it('accepts a 256-char tag and de-duplicates', () => {
@@ -37,7 +38,7 @@ describe('tags', () => {
 
   it('refuses more tags than Next allows', () => {
     const tags = Array.from({ length: MAX_TAGS + 1 }, (_, i) => `t${i}`);
-    expect(() => collectTags('v', tags)).toThrow(/E_TOO_MANY_TAGS/);
+    expectViewletError(() => collectTags('v', tags), 'E_TOO_MANY_TAGS');
     expect(collectTags('v', tags.slice(0, MAX_TAGS))).toHaveLength(MAX_TAGS);
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cachingEnabled, configureViewlets, getSettings, resetSettings } from './settings.ts';
+import { cachingEnabled, configureViewlets, getSettings, resetSettings } from '../../src/core/settings.ts';
+import { expectViewletError } from '../support/errors.ts';
 
 afterEach(() => {
   resetSettings();
@@ -28,14 +29,28 @@ describe('settings', () => {
   });
 
   it('rejects identity resolvers that are not functions', () => {
-    expect(() => configureViewlets({ identity: { user: 'uid' as never } })).toThrow(/identity.user must be a function/);
-    expect(() => configureViewlets(null as never)).toThrow(/takes an object/);
+    expectViewletError(
+      () => configureViewlets({ identity: { user: 'uid' as never } }),
+      'E_INVALID_SETTINGS',
+      /identity.user must be a function/,
+    );
+    expectViewletError(() => configureViewlets(null as never), 'E_INVALID_SETTINGS', /takes an object/);
+  });
+
+  it.each([
+    ['enabled as a string (an env var passed through)', { enabled: 'off' }, /enabled must be true or false/],
+    ['logErrors as a number', { logErrors: 0 }, /logErrors must be true or false/],
+    ['an onError that is not a function', { onError: 'console.error' }, /onError must be a function/],
+    ['identity that is not an object', { identity: 'uid' }, /identity must be an object/],
+  ])('rejects %s, changing nothing', (_label, settings, message) => {
+    expectViewletError(() => configureViewlets(settings as never), 'E_INVALID_SETTINGS', message);
+    expect(getSettings()).toEqual({});
   });
 
   it('is shared through globalThis, so a second module copy sees it', async () => {
     configureViewlets({ enabled: false });
     vi.resetModules();
-    const copy = await import('./settings.ts?copy' as string);
+    const copy = await import('../../src/core/settings.ts?copy' as string);
     expect(copy.cachingEnabled()).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { runCli } from '../../src/cli/main.ts';
 import { viewlet } from '../../src/core/define.ts';
 import { clearRegistry } from '../../src/core/registry.ts';
-import { OTHER_SECRET, SECRET, serve, setup } from './helpers.ts';
+import { OTHER_SECRET, SECRET, serve, setup } from '../support/webhook.ts';
 
 viewlet({ name: 'cli-teaser', args: z.tuple([z.string()]) }, (_ctx, id: string) => id);
 afterAll(() => clearRegistry());
@@ -35,20 +35,27 @@ describe('next-viewlet revalidate', () => {
     const { url, invalidate } = await served();
     const { code, stdout, stderr } = await run(['revalidate', '--url', url, '--tag', 'product:1', '--tag', 'product:2']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    expect(stdout).toBe(`Revalidated 2 tags (soft) at ${new URL(url).origin}/api/viewlets/revalidate:\n  product:1\n  product:2`);
-    expect(invalidate).toHaveBeenCalledWith({ tags: ['product:1', 'product:2'], mode: 'soft' });
+    expect(stdout).toBe(`Revalidated 2 tags at ${new URL(url).origin}/api/viewlets/revalidate:\n  product:1\n  product:2`);
+    expect(invalidate).toHaveBeenCalledWith({ tags: ['product:1', 'product:2'], mode: 'revalidate' });
   });
 
-  it('--hard, --viewlet with JSON args, a custom --secret-env, the URL from the environment, --json', async () => {
+  it('--expire, --viewlet with JSON args, a custom --secret-env, the URL from the environment, --json', async () => {
     const { url, invalidate } = await served();
     const { code, stdout } = await run(
-      ['revalidate', '--secret-env', 'CMS_SECRET', '--viewlet', 'cli-teaser=["3"]', '--viewlet', 'cli-teaser', '--hard', '--json'],
+      ['revalidate', '--secret-env', 'CMS_SECRET', '--viewlet', 'cli-teaser=["3"]', '--viewlet', 'cli-teaser', '--expire', '--json'],
       { CMS_SECRET: SECRET, VIEWLET_WEBHOOK_URL: url },
     );
     expect(code).toBe(0);
     const tags = ['viewlet:cli-teaser:["3"]', 'viewlet:cli-teaser'];
-    expect(JSON.parse(stdout)).toEqual({ revalidated: 2, mode: 'hard', tags });
-    expect(invalidate).toHaveBeenCalledWith({ tags, mode: 'hard' });
+    expect(JSON.parse(stdout)).toEqual({ revalidated: 2, mode: 'expire', tags });
+    expect(invalidate).toHaveBeenCalledWith({ tags, mode: 'expire' });
+  });
+
+  it('prints "Expired" for --expire', async () => {
+    const { url } = await served();
+    const { code, stdout } = await run(['revalidate', '--url', url, '--tag', 'a', '--expire']);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`Expired 1 tag at ${new URL(url).origin}/api/viewlets/revalidate:\n  a`);
   });
 
   it('a repeated --id reports "already processed" and exits 0', async () => {
@@ -90,6 +97,7 @@ describe('next-viewlet revalidate', () => {
     ['bad viewlet args', ['--url', 'https://x.test/h', '--viewlet', 'cli-teaser=[3'], /JSON array/],
     ['an unknown option', ['--url', 'https://x.test/h', '--tag', 'a', '--force'], /--force/],
     ['a bad timeout', ['--url', 'https://x.test/h', '--tag', 'a', '--timeout', 'soon'], /--timeout/],
+    ['the old --hard flag', ['--url', 'https://x.test/h', '--tag', 'a', '--hard'], /--hard was renamed; use --expire/],
   ])('%s → exit 2 with usage', async (_label, args, message) => {
     const { code, stderr } = await run(['revalidate', ...args]);
     expect(code).toBe(2);

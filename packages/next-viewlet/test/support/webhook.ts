@@ -1,15 +1,14 @@
 /**
- * Test helpers for the webhook: a tiny store with the ViewletStore contract
- * (inspectable, with a clock the tests control), faulty stores, signed
- * requests, and a real node:http server in front of a handler.
+ * Test helpers for the webhook: fixed secrets and clock, signed requests, a
+ * handler wired to a test store, and a real node:http server in front of a handler.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { expect, vi } from 'vitest';
-import type { ViewletStore } from '../../src/stores/types.ts';
 import { createRevalidationHandler, type RevalidationEvent, type RevalidationHandlerOptions } from '../../src/webhook/handler.ts';
 import { parseSecret } from '../../src/webhook/secrets.ts';
+import { memoryStore, TEST_STORE_EPOCH } from './test-store.ts';
 import { hmacSha256, signWebhook } from '../../src/webhook/signature.ts';
 
 /** Fixed keys: 32 bytes each, made for these tests only. */
@@ -17,74 +16,9 @@ export const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 export const OLD_SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
 export const OTHER_SECRET = `whsec_${Buffer.alloc(32, 11).toString('base64')}`;
 /** 2023-11-14T22:13:20Z, in ms. */
-export const NOW = 1_700_000_000_000;
+export const NOW = TEST_STORE_EPOCH;
 export const NOW_S = NOW / 1000;
 export const URL_ = 'https://shop.test/api/viewlets/revalidate';
-
-export interface TestStore extends ViewletStore {
-  records: Map<string, { value: string; expiresAt: number }>;
-  clock: { now: number };
-}
-
-/** The ViewletStore contract over a Map, with expiry on a controllable clock. */
-export function memoryStore(clock = { now: NOW }): TestStore {
-  const records = new Map<string, { value: string; expiresAt: number }>();
-  const live = (key: string) => {
-    const record = records.get(key);
-    if (record && record.expiresAt <= clock.now) records.delete(key);
-    return records.get(key);
-  };
-  return {
-    name: 'test-memory',
-    shared: false,
-    records,
-    clock,
-    async getMany(keys) {
-      return keys.map((key) => live(key)?.value ?? null);
-    },
-    async set(key, value, ttlMs) {
-      records.set(key, { value, expiresAt: clock.now + ttlMs });
-    },
-    async setIfAbsent(key, value, ttlMs) {
-      const existing = live(key);
-      if (existing) return existing.value;
-      records.set(key, { value, expiresAt: clock.now + ttlMs });
-      return true;
-    },
-    async deleteIfEquals(key, value) {
-      if (live(key)?.value !== value) return false;
-      return records.delete(key);
-    },
-    async delete(keys) {
-      for (const key of keys) records.delete(key);
-    },
-    async time() {
-      return clock.now;
-    },
-    async close() {},
-  };
-}
-
-/** A store whose every call throws, or never answers. */
-export function faultyStore(fault: 'throw' | 'hang'): ViewletStore & { calls: number } {
-  const store = memoryStore();
-  const broken = async () => {
-    faulty.calls++;
-    if (fault === 'throw') throw new Error('ECONNREFUSED 127.0.0.1:6379');
-    return new Promise<never>(() => {});
-  };
-  const faulty = {
-    ...store,
-    calls: 0,
-    getMany: broken,
-    set: broken,
-    setIfAbsent: broken,
-    deleteIfEquals: broken,
-    delete: broken,
-    time: broken,
-  };
-  return faulty;
-}
 
 export interface SignedRequestOptions {
   /** JSON-serialised unless `body` is given. Default `{ tags: ['product:1'] }`. */
@@ -130,11 +64,12 @@ export function rawSignature(secret: string, id: string, timestamp: string, body
   return `v1,${hmacSha256(parseSecret(secret), `${id}.${timestamp}.`, body).toString('base64')}`;
 }
 
-/** A handler with an invalidate spy, a test store, a fixed clock and an event log. */
+/** A handler with an invalidate spy, a test store, a fixed clock, an event log and a log of its own lines. */
 export function setup(overrides: Partial<RevalidationHandlerOptions> = {}) {
   const store = memoryStore();
   const invalidate = vi.fn<NonNullable<RevalidationHandlerOptions['invalidate']>>();
   const events: RevalidationEvent[] = [];
+  const logs: string[] = [];
   const clock = store.clock;
   const handler = createRevalidationHandler({
     secrets: [SECRET],
@@ -142,33 +77,19 @@ export function setup(overrides: Partial<RevalidationHandlerOptions> = {}) {
     invalidate,
     now: () => clock.now,
     onEvent: (event) => events.push(event),
+    logger: {
+      debug: () => {},
+      warn: (line) => logs.push(`warn: ${line}`),
+      error: (line) => logs.push(`error: ${line}`),
+    },
     ...overrides,
   });
-  return { handler, store, invalidate, events, clock };
+  return { handler, store, invalidate, events, logs, clock };
 }
 
 export async function errorOf(response: Response): Promise<{ code: string; message: string }> {
   const body = (await response.json()) as { error: { code: string; message: string } };
   return body.error;
-}
-
-/** A stream that yields `chunks`, then stalls when `stall` is set. */
-export function streamOf(chunks: (string | Uint8Array)[], { delayMs = 0, stall = false } = {}): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-      if (i < chunks.length) {
-        const chunk = chunks[i++]!;
-        controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
-      } else if (stall) {
-        await new Promise(() => {});
-      } else {
-        controller.close();
-      }
-    },
-  });
 }
 
 /** IncomingMessage → web Request, as Next does for a Route Handler. */
