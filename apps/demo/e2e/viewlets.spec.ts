@@ -103,9 +103,10 @@ test('the failing viewlet shows its fallback while the rest of the page renders'
   await expect(page.locator('[data-viewlet-fallback="reviews"]')).toHaveText('Reviews are unavailable right now.');
   await expect(page.locator('[data-viewlet="product-teaser"]')).toContainText('Milk jug');
   await expect(page.locator('[data-viewlet="stock-level"]')).toContainText('15 in stock');
-  expect(demo.output()).toContain(
-    '[next-viewlet] viewlet "reviews" failed, showing its fallback: Error: Reviews service is down (product 3)',
-  );
+  // Logged as one line naming the viewlet and the error (at most once a minute: earlier tests loaded other products).
+  const lines =
+    demo.output().match(/\[next-viewlet\] viewlet "reviews" failed, [^\n]*: Error: Reviews service is down \(product \d\)/g) ?? [];
+  expect(lines.length).toBeGreaterThanOrEqual(1);
 });
 
 test('the admin action shows the new price at once and the next load of the product is a hit', async ({ page }) => {

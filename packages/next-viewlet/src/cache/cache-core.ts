@@ -1,33 +1,40 @@
 /**
  * The cache behind the Next handler, independent of Next: entries in a store
- * (optionally behind an in-memory first tier), judged by time and by tag
- * invalidation timestamps, with stale-while-revalidate, pending-set waits,
- * stampede protection and graceful degradation.
+ * (behind an in-memory first tier), judged by time and by tag invalidations,
+ * with stale-while-revalidate, pending-set waits, stampede protection and
+ * graceful degradation.
  *
  * - get: fresh → returned; stale (past `revalidate`, or a tag softly
- *   invalidated after the entry's generation started) → returned, with
- *   `revalidate: -1` for tag staleness, so Next serves it and re-renders in the
- *   background; expired → miss. On a miss with a shared store, one instance
- *   takes a lease lock and renders; the others wait up to `lockWaitMs` for its
- *   entry (they render themselves if it does not come).
+ *   invalidated after the entry's generation started) → returned so Next serves
+ *   it and re-renders in the background, by one instance cluster-wide (the
+ *   revalidation lease; the others serve it as fresh meanwhile); expired → a
+ *   miss. On a miss with a shared store, one instance takes a fill lock and
+ *   renders; the others wait up to `lockWaitMs` for its entry.
+ * - The reads of one moment (a page's viewlets) go to the store together, in
+ *   one batched `getMany`.
  * - set: the value is buffered (bounded by `maxEntryBytes`) and stored with a
  *   TTL of its hard expiry. Failures, `expire <= 0`, `revalidate: 0`, failed
- *   streams and oversize values are never stored.
+ *   streams and oversize values are never stored. A read of the key waits for
+ *   the first tier to hold the new entry, not for the store's write.
+ * - Store keys are `e:`, `l:` (fill lock) and `r:` (revalidation lease) plus a
+ *   fixed-length digest of Next's cache key in a `{hash tag}` (one cluster slot
+ *   for the three): no user id, session id or args appear in key names.
  * - Store failures and timeouts never escape: reads degrade to the first tier
  *   or a miss, writes to the first tier; a circuit breaker stops calling a
- *   dead store and probes it again after a cool-down.
+ *   dead store, and deadlines judge the store, not a busy event loop.
  */
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { debugLog, warnOnce } from '../util/log.ts';
 import type { ViewletStore } from '../stores/types.ts';
-import { countStat } from './cache-stats.ts';
-import { decodeEntry, encodeEntry, streamOf, type StoredEntry } from './entry-codec.ts';
+import type { ViewletLogger } from '../util/log.ts';
 import { readBytes } from '../util/read-bytes.ts';
-import { guardStore, type GuardedStore } from './guarded-store.ts';
+import { countStat } from './cache-stats.ts';
+import { decodeEntry, encodeEntry, type StoredEntry, streamOf } from './entry-codec.ts';
+import { entryCoordination } from './entry-coordination.ts';
+import type { GuardedStore } from './guarded-store.ts';
 import { createSingleFlight } from './single-flight.ts';
-import { createFillLock } from './fill-lock.ts';
-import { createStoreClock } from './store-clock.ts';
-import { createTagSystem, tagKey } from './tag-system.ts';
+import { createSharedTier, type SharedTier } from './shared-tier.ts';
+import type { InvalidateOutcome } from './tag-system.ts';
 
 /** Next's `CacheEntry`, structurally (durations in seconds, `timestamp` in ms at the start of generation). */
 export interface CacheEntryLike {
@@ -42,34 +49,85 @@ export interface CacheEntryLike {
 export interface CacheCoreOptions {
   /** Where entries and tag records live. */
   store: ViewletStore;
-  /** Deadline of every store call, in ms; past it the call counts as failed (a miss). Default 500. */
+  /**
+   * Deadline of every store read, in ms; past it (event-loop lag aside) the read counts as failed (a miss).
+   * @default 500
+   */
   timeoutMs?: number;
-  /** Values larger than this many bytes are not stored (logged once per key). Default 2 MiB. */
+  /**
+   * Deadline of every store write (entries, invalidations), in ms. Writes complete in the background.
+   * @default 5000
+   */
+  writeTimeoutMs?: number;
+  /**
+   * Values larger than this many bytes are not stored (logged once per key).
+   * @default 2097152 (2 MiB)
+   */
   maxEntryBytes?: number;
   /**
    * Size of the in-memory tier in bytes. In front of a shared store it is the
    * first tier (0 turns it off); with an unshared (memory) store it is where
-   * entries live, decoded, so a hit costs no parsing. Default 32 MiB shared, 64 MiB unshared.
+   * entries live, decoded, so a hit costs no parsing.
+   * @default 32 MiB with a shared store, 64 MiB with an unshared one
    */
   l1MaxBytes?: number;
-  /** Least time between two tag refreshes, in ms. Default 0: every `refreshTags()` (once per request). */
+  /**
+   * Least time between two tag refreshes (journal reads), in ms.
+   * @default 0 (every `refreshTags()`, i.e. once per request)
+   */
   tagRefreshIntervalMs?: number;
-  /** Most tag records kept in memory. Default 10000. */
+  /**
+   * Most tag records kept in memory.
+   * @default 10000
+   */
   maxKnownTags?: number;
-  /** Stampede protection across instances (lease lock on a miss). Default: on for a shared store. */
+  /**
+   * Stampede protection across instances (fill lock on a miss).
+   * @default true with a shared store
+   */
   lock?: boolean;
-  /** Lease of a fill lock, in ms: how long others defer to an instance that is rendering. Default 5000. */
+  /**
+   * Lease of a fill lock, in ms: how long others defer to an instance that is rendering a missing entry.
+   * @default 5000
+   */
   lockLeaseMs?: number;
-  /** Longest a miss waits for another instance's fill, in ms (at most the lease). Default 2000. */
+  /**
+   * Longest a miss waits for another instance's fill, in ms (at most the lease).
+   * @default 2000
+   */
   lockWaitMs?: number;
-  /** Consecutive store failures that open the circuit. Default 5. */
+  /**
+   * Lease of a background re-render, in ms: how long other instances serve a stale entry as fresh
+   * while one instance re-renders it (and how long a failed re-render waits before the next try).
+   * @default lockLeaseMs
+   */
+  revalidateLeaseMs?: number;
+  /**
+   * Consecutive store failures that open the circuit.
+   * @default 5
+   */
   failureThreshold?: number;
-  /** How long an open circuit refuses store calls before a probe, in ms. Default 5000. */
+  /**
+   * How long an open circuit refuses store calls before a probe, in ms.
+   * @default 5000
+   */
   cooldownMs?: number;
-  /** Cap of an entry's life in the store, in s (Next's "never" is 136 years). Tag records live this long plus a day. Default 1 year. */
+  /**
+   * Cap of an entry's life in the store, in s (Next's "never" is 136 years). Tag records live this long plus a day.
+   * @default 31536000 (1 year)
+   */
   maxTtlSeconds?: number;
   /** Name for stats and logs. Default: the store's name. */
   statsName?: string;
+  /** Where log lines go. Default: `console`, prefixed `[next-viewlet]`. */
+  logger?: ViewletLogger;
+  /** The local clock, ms since the epoch. For tests. @default Date.now */
+  now?: () => number;
+  /**
+   * The store's shared tier (guarded store, clock, tags) when other handlers use the same store
+   * (`sharedTierFor(store)`); its options then apply. Default: a tier of this core's own.
+   */
+  tier?: SharedTier;
 }
 
 export interface CacheCore {
@@ -78,48 +136,49 @@ export interface CacheCore {
   refreshTags(): Promise<void>;
   /** `Infinity`: soft tags are checked in `get`, with stale-vs-expired semantics. */
   getExpiration(tags: readonly string[]): Promise<number>;
-  updateTags(tags: readonly string[], durations?: { expire?: number }): Promise<void>;
+  /** Records an invalidation; `recorded` says whether the store took it (else it is retried in the background). */
+  updateTags(tags: readonly string[], durations?: { expire?: number }): Promise<InvalidateOutcome>;
+  /** Invalidations the store has not taken yet. */
+  pendingInvalidations(): number;
+  /** Writes pending invalidations; `true` when none is left within `timeoutMs`. */
+  flush(timeoutMs: number): Promise<boolean>;
   /** The guarded store (for stats and tests). */
   readonly store: GuardedStore;
   close(): Promise<void>;
 }
 
 type Judged = { entry: StoredEntry; state: 'fresh' | 'stale' | 'expired'; tagStale: boolean };
+type Keys = { hash: string; entry: string; lock: string; lease: string };
 
 const FAILED = Symbol('store failed');
-const entryKey = (cacheKey: string) => `entry:${cacheKey}`;
 const shortKey = (cacheKey: string) => (cacheKey.length > 100 ? `${cacheKey.slice(0, 100)}…` : cacheKey);
 
+/** The store keys of a cache key: a fixed-length digest in a hash tag, so an entry, its lock and its lease share a slot. */
+export function storeKeys(cacheKey: string): Keys {
+  const hash = createHash('sha256').update(cacheKey).digest('base64url').slice(0, 22);
+  return { hash, entry: `e:{${hash}}`, lock: `l:{${hash}}`, lease: `r:{${hash}}` };
+}
+
 export function createCacheCore(options: CacheCoreOptions): CacheCore {
-  const store = guardStore(options.store, { ...options, timeoutMs: options.timeoutMs ?? 500 });
+  const tier = options.tier ?? createSharedTier(options.store, { ...options, timeoutMs: options.timeoutMs ?? 500 });
+  const { store, clock, tags, log, readEntries } = tier;
   const name = store.name;
   const maxEntryBytes = options.maxEntryBytes ?? 2 * 1024 * 1024;
   const maxTtlMs = (options.maxTtlSeconds ?? 31_536_000) * 1000;
   // An unshared store is in this process anyway: keep entries decoded in the
   // in-memory tier only, never as text in the store (tags still go there).
-  const remoteEntries = store.shared;
-  const l1Bytes = Math.max(options.l1MaxBytes ?? (remoteEntries ? 32 : 64) * 1024 * 1024, remoteEntries ? 0 : 1024 * 1024);
-  const leaseMs = options.lockLeaseMs ?? 5000;
+  const { remoteEntries, l1Bytes, lock, lease, pending } = entryCoordination(tier, options);
+  const localNow = options.now ?? Date.now;
 
-  const clock = createStoreClock(store);
-  const tags = createTagSystem({
-    store,
-    clock,
-    recordTtlMs: maxTtlMs + 86_400_000,
-    ...(options.maxKnownTags !== undefined && { maxKnownTags: options.maxKnownTags }),
-    ...(options.tagRefreshIntervalMs !== undefined && { refreshIntervalMs: options.tagRefreshIntervalMs }),
-  });
   const l1 =
     l1Bytes > 0
       ? new LRUCache<string, StoredEntry>({
           maxSize: l1Bytes,
           sizeCalculation: (entry, key) => entry.bytes.byteLength + key.length + 256,
           allowStale: false,
+          perf: { now: localNow },
         })
       : undefined;
-  const lock =
-    (options.lock ?? store.shared) ? createFillLock(store, { leaseMs, waitMs: Math.min(options.lockWaitMs ?? 2000, leaseMs) }) : undefined;
-  const pendingSets = new Map<string, Promise<void>>();
   const readFlight = createSingleFlight<StoredEntry | undefined | typeof FAILED>();
 
   function judge(entry: StoredEntry, softTags: readonly string[], now: number): Judged {
@@ -131,34 +190,31 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
     return { entry, state: stale ? 'stale' : 'fresh', tagStale: false };
   }
 
-  /** Reads the entry from the store, fetching unknown soft tags in the same round trip. */
-  function readRemote(cacheKey: string, softTags: readonly string[]): Promise<StoredEntry | undefined | typeof FAILED> {
+  async function judged(entry: StoredEntry | undefined, softTags: readonly string[]): Promise<Judged | undefined> {
+    if (!entry) return undefined;
+    await tags.load([...entry.meta.tags, ...softTags], entry.meta.timestamp);
+    return judge(entry, softTags, clock.now());
+  }
+
+  function readRemote(cacheKey: string, keys: Keys): Promise<StoredEntry | undefined | typeof FAILED> {
     return readFlight(cacheKey, async () => {
-      const unknownSoft = tags.unknown(softTags);
-      let values: (string | null)[];
       try {
-        values = await store.getMany([entryKey(cacheKey), ...unknownSoft.map(tagKey)]);
+        const [text] = await readEntries([keys.entry]);
+        return text ? decodeEntry(text) : undefined;
       } catch {
         return FAILED;
       }
-      tags.remember(unknownSoft, values.slice(1));
-      return values[0] ? decodeEntry(values[0]) : undefined;
     });
-  }
-
-  async function judged(entry: StoredEntry | undefined, softTags: readonly string[]): Promise<Judged | undefined> {
-    if (!entry) return undefined;
-    await tags.load([...entry.meta.tags, ...softTags]);
-    return judge(entry, softTags, clock.now());
   }
 
   async function lookup(cacheKey: string, softTags: readonly string[]): Promise<Judged | undefined> {
     const local = await judged(l1?.get(cacheKey), softTags);
     if (local?.state === 'fresh') return local;
-    if (local?.state === 'expired') l1!.delete(cacheKey);
+    if (local?.state === 'expired') l1?.delete(cacheKey);
     if (!remoteEntries) return local?.state === 'stale' ? local : undefined;
     // Not fresh here: another instance may have stored a newer generation.
-    const read = await readRemote(cacheKey, softTags);
+    const keys = storeKeys(cacheKey);
+    const read = await readRemote(cacheKey, keys);
     if (read === FAILED) return local?.state === 'stale' ? local : undefined; // no lock without a store
     const remote = await judged(read, softTags);
     if (remote && remote.state !== 'expired') {
@@ -171,7 +227,7 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
     if (local?.state === 'stale') return local;
     if (!lock) return undefined;
     // A miss: render here (lock taken), or wait briefly for the instance that is rendering it.
-    return lock.claimOrWait(cacheKey, entryKey(cacheKey), async (text) => {
+    return lock.claimOrWait(cacheKey, keys, async (text) => {
       const found = await judged(text ? decodeEntry(text) : undefined, softTags);
       if (!found || found.state === 'expired') return undefined;
       remember(cacheKey, found.entry);
@@ -184,11 +240,39 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
     if (ttl > 0) l1?.set(cacheKey, entry, { ttl: Math.ceil(ttl) });
   }
 
-  async function write(cacheKey: string, entry: CacheEntryLike): Promise<void> {
+  /** What Next gets back: a new stream each time, times on the local clock; stale entries per the lease. */
+  async function answer(cacheKey: string, found: Judged): Promise<CacheEntryLike> {
+    const { meta, bytes } = found.entry;
+    let revalidate = meta.revalidate;
+    let state = found.state === 'fresh' ? 'hit' : found.tagStale ? 'stale (tag)' : 'stale (time)';
+    if (found.state === 'stale') {
+      const claim = await lease.claim(cacheKey, storeKeys(cacheKey).lease);
+      if (claim.mine) {
+        if (found.tagStale) revalidate = -1;
+      } else {
+        // Another re-render is under way: fresh for Next until its lease ends, so none starts here.
+        revalidate = Math.min(meta.expire, Math.max(1, Math.ceil((claim.until - meta.timestamp) / 1000)));
+        state += ', re-render under way elsewhere';
+      }
+    }
+    countStat(name, found.state === 'fresh' ? 'hit' : 'stale');
+    log.debug('cache', state, { key: shortKey(cacheKey) });
+    return {
+      value: streamOf(bytes),
+      tags: [...meta.tags],
+      stale: meta.stale,
+      timestamp: meta.timestamp - clock.offset(),
+      expire: meta.expire,
+      revalidate,
+    };
+  }
+
+  /** Buffers and stores an entry. Resolves `stored` once the first tier holds it; the returned promise ends with the store's write. */
+  async function write(cacheKey: string, entry: CacheEntryLike, stored: () => void): Promise<void> {
     if (!(entry.expire > 0) || entry.revalidate === 0) {
       entry.value.cancel().catch(() => {});
       countStat(name, 'skip');
-      debugLog('cache', 'not storing an uncacheable entry', {
+      log.debug('cache', 'not storing an uncacheable entry', {
         key: shortKey(cacheKey),
         expire: entry.expire,
         revalidate: entry.revalidate,
@@ -199,17 +283,17 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
     if (!read.ok) {
       countStat(name, 'skip');
       if (read.reason === 'too-large') {
-        warnOnce(
+        log.warnOnce(
           `oversize:${cacheKey}`,
           `not caching ${shortKey(cacheKey)}: its value is larger than maxEntryBytes (${maxEntryBytes} bytes).`,
         );
       } else {
-        debugLog('cache', 'not storing a failed stream', { key: shortKey(cacheKey) });
+        log.debug('cache', 'not storing a failed stream', { key: shortKey(cacheKey) });
       }
       return;
     }
     await clock.ensure();
-    const stored: StoredEntry = {
+    const entryToStore: StoredEntry = {
       meta: {
         tags: [...entry.tags],
         timestamp: entry.timestamp + clock.offset(),
@@ -219,20 +303,23 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
       },
       bytes: read.bytes,
     };
-    const ttl = Math.ceil(stored.meta.timestamp + Math.min(entry.expire * 1000, maxTtlMs) - clock.now());
+    const ttl = Math.ceil(entryToStore.meta.timestamp + Math.min(entry.expire * 1000, maxTtlMs) - clock.now());
     if (ttl <= 0) {
       countStat(name, 'skip');
       return;
     }
-    remember(cacheKey, stored);
+    remember(cacheKey, entryToStore);
+    lease.release(cacheKey);
+    stored();
     if (!remoteEntries) {
       countStat(name, 'set');
       return;
     }
+    const keys = storeKeys(cacheKey);
     try {
-      await store.set(entryKey(cacheKey), encodeEntry(stored), ttl);
+      await store.set(keys.entry, encodeEntry(entryToStore), ttl);
       countStat(name, 'set');
-      debugLog('cache', 'stored', { key: shortKey(cacheKey), bytes: read.bytes.byteLength, ttl });
+      log.debug('cache', 'stored', { key: shortKey(cacheKey), hash: keys.hash, bytes: read.bytes.byteLength, ttl });
     } catch {
       // Kept in the first tier (if any); the next instance renders its own.
     }
@@ -242,67 +329,45 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
     store,
     async get(cacheKey, softTags = []) {
       try {
-        const pending = pendingSets.get(cacheKey);
-        if (pending) await pending;
+        await pending.of(cacheKey);
         await clock.ensure();
         const found = await lookup(cacheKey, softTags);
-        if (!found) {
-          countStat(name, 'miss');
-          debugLog('cache', 'miss', { key: shortKey(cacheKey) });
-          return undefined;
-        }
-        countStat(name, found.state === 'fresh' ? 'hit' : 'stale');
-        debugLog('cache', found.state === 'fresh' ? 'hit' : found.tagStale ? 'stale (tag)' : 'stale (time)', { key: shortKey(cacheKey) });
-        const { meta, bytes } = found.entry;
-        return {
-          value: streamOf(bytes),
-          tags: [...meta.tags],
-          stale: meta.stale,
-          timestamp: meta.timestamp - clock.offset(),
-          expire: meta.expire,
-          revalidate: found.tagStale ? -1 : meta.revalidate,
-        };
+        if (found) return await answer(cacheKey, found);
+        countStat(name, 'miss');
+        log.debug('cache', 'miss', { key: shortKey(cacheKey) });
+        return undefined;
       } catch (error) {
         countStat(name, 'miss');
-        debugLog('cache', 'get failed; treating as a miss', { key: shortKey(cacheKey), error: String(error) });
+        log.debug('cache', 'get failed; treating as a miss', { key: shortKey(cacheKey), error: String(error) });
         return undefined;
       }
     },
     async set(cacheKey, pendingEntry) {
-      let done!: () => void;
-      const pending = new Promise<void>((resolve) => (done = resolve));
-      pendingSets.set(cacheKey, pending);
+      const release = pending.begin(cacheKey);
       try {
-        await write(cacheKey, await pendingEntry);
+        await write(cacheKey, await pendingEntry, release);
       } catch (error) {
         countStat(name, 'skip');
-        debugLog('cache', 'set failed', { key: shortKey(cacheKey), error: String(error) });
+        log.debug('cache', 'set failed', { key: shortKey(cacheKey), error: String(error) });
       } finally {
-        if (pendingSets.get(cacheKey) === pending) pendingSets.delete(cacheKey);
-        done();
+        release();
         lock?.release(cacheKey);
       }
     },
-    async refreshTags() {
-      try {
-        // Only another instance could have invalidated a tag we do not know of already.
-        if (!store.shared) return;
-        await clock.ensure();
-        await tags.refresh();
-      } catch {
-        // Keep the tags we know; the breaker and the error count report the store.
-      }
-    },
+    refreshTags: () => tier.refresh(),
     async getExpiration() {
       return Number.POSITIVE_INFINITY;
     },
     async updateTags(tagList, durations) {
       try {
-        await tags.invalidate(tagList, durations);
+        return await tags.invalidate(tagList, durations);
       } catch (error) {
-        debugLog('cache', 'updateTags failed', { error: String(error) });
+        log.debug('cache', 'updateTags failed', { error: String(error) });
+        return { recorded: false, entries: [] };
       }
     },
-    close: () => store.close(),
+    pendingInvalidations: () => tags.pending(),
+    flush: (timeoutMs) => tags.flush(timeoutMs),
+    close: () => tier.close(),
   };
 }

@@ -7,8 +7,11 @@
  */
 import { metricsRegistry, type StoreCounterName, type StoreCounters, storeCounters } from '../metrics/metrics-registry.ts';
 
-/** The per-store counters returned by `stats()` (fresh hits, stale hits, misses, errors, timeouts, writes, entries not written). */
-export type StoreStats = Pick<StoreCounters, 'hit' | 'stale' | 'miss' | 'error' | 'timeout' | 'set' | 'skip'>;
+/**
+ * The per-store counters returned by `stats()`: fresh hits, stale hits, misses,
+ * errors, timeouts, calls given up on for event-loop lag, writes, entries not written.
+ */
+export type StoreStats = Pick<StoreCounters, 'hit' | 'stale' | 'miss' | 'error' | 'timeout' | 'lagTimeout' | 'set' | 'skip'>;
 
 export type StatName = keyof StoreStats | Extract<StoreCounterName, 'bytesStored'>;
 
@@ -20,9 +23,9 @@ export function countStat(store: string, stat: StatName, n = 1): void {
 /** A copy of the counters, by store name. The full set (bytes, breaker state, per viewlet) is in `next-viewlet/stats`. */
 export function stats(): Record<string, StoreStats> {
   return Object.fromEntries(
-    [...metricsRegistry().stores].map(([name, { hit, stale, miss, error, timeout, set, skip }]) => [
+    [...metricsRegistry().stores].map(([name, { hit, stale, miss, error, timeout, lagTimeout, set, skip }]) => [
       name,
-      { hit, stale, miss, error, timeout, set, skip },
+      { hit, stale, miss, error, timeout, lagTimeout, set, skip },
     ]),
   );
 }

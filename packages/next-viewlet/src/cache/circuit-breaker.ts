@@ -13,6 +13,8 @@ export interface CircuitBreakerOptions {
   cooldownMs?: number;
   /** Called when the state changes (for logs). */
   onChange?: (state: CircuitState, previous: CircuitState) => void;
+  /** The clock, ms. Default `Date.now`. */
+  now?: () => number;
 }
 
 export interface CircuitBreaker {
@@ -21,11 +23,14 @@ export interface CircuitBreaker {
   allow(): boolean;
   success(): void;
   failure(): void;
+  /** A call that ended without telling whether the store works (an inconclusive timeout): frees a probe slot. */
+  neutral(): void;
 }
 
 export function createCircuitBreaker(options: CircuitBreakerOptions = {}): CircuitBreaker {
   const threshold = Math.max(1, options.failureThreshold ?? 5);
   const cooldownMs = Math.max(0, options.cooldownMs ?? 5000);
+  const now = options.now ?? Date.now;
   let state: CircuitState = 'closed';
   let failures = 0;
   let openedAt = 0;
@@ -45,7 +50,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
     allow() {
       if (state === 'closed') return true;
       if (state === 'open') {
-        if (Date.now() - openedAt < cooldownMs) return false;
+        if (now() - openedAt < cooldownMs) return false;
         move('half-open');
       }
       if (probing) return false;
@@ -57,11 +62,14 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
       probing = false;
       move('closed');
     },
+    neutral() {
+      probing = false;
+    },
     failure() {
       probing = false;
       failures += 1;
       if (state === 'half-open' || failures >= threshold) {
-        openedAt = Date.now();
+        openedAt = now();
         move('open');
       }
     },

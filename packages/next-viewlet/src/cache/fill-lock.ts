@@ -17,6 +17,12 @@ export interface FillLockOptions {
   waitMs: number;
 }
 
+/** Store keys of one entry and its lock: on a cluster they share a slot, so one read polls both. */
+export interface LockKeys {
+  entry: string;
+  lock: string;
+}
+
 export interface FillLock {
   /**
    * Takes the lock for `key` (returns `undefined`: render and call `release`), or
@@ -24,7 +30,7 @@ export interface FillLock {
    * `accept` turns into a result. `undefined` when the wait ends, when the holder
    * released without storing, or when the store fails.
    */
-  claimOrWait<T>(key: string, entryKey: string, accept: (text: string | null) => Promise<T | undefined>): Promise<T | undefined>;
+  claimOrWait<T>(key: string, keys: LockKeys, accept: (text: string | null) => Promise<T | undefined>): Promise<T | undefined>;
   /** Releases the lock for `key` if this process holds it (in the background). */
   release(key: string): void;
 }
@@ -36,11 +42,11 @@ export function createFillLock(
   options: FillLockOptions,
 ): FillLock {
   const { leaseMs, waitMs } = options;
-  const held = new Map<string, string>();
-  const lockKey = (key: string) => `lock:${key}`;
+  // key -> [lock key, token] of the locks this process holds.
+  const held = new Map<string, [string, string]>();
 
   return {
-    async claimOrWait(key, entryKey, accept) {
+    async claimOrWait(key, keys, accept) {
       // Next deduplicates fills within a process until their set() settles, so
       // a miss on a key whose lease this process still holds means that fill
       // ended without a set() (the render threw, or was a prerender that stores
@@ -48,11 +54,11 @@ export function createFillLock(
       if (held.has(key)) return undefined;
       const token = randomUUID();
       const hold = () => {
-        held.set(key, token);
-        setTimeout(() => held.get(key) === token && held.delete(key), leaseMs).unref?.();
+        held.set(key, [keys.lock, token]);
+        setTimeout(() => held.get(key)?.[1] === token && held.delete(key), leaseMs).unref?.();
       };
       try {
-        if ((await store.setIfAbsent(lockKey(key), token, leaseMs)) === true) {
+        if ((await store.setIfAbsent(keys.lock, token, leaseMs)) === true) {
           hold();
           return undefined;
         }
@@ -67,7 +73,7 @@ export function createFillLock(
         await sleep(Math.min(delay * (0.75 + Math.random() / 2), Math.max(1, deadline - Date.now())));
         let values: (string | null)[];
         try {
-          values = await store.getMany([entryKey, lockKey(key)]);
+          values = await store.getMany([keys.entry, keys.lock]);
         } catch {
           return undefined;
         }
@@ -79,10 +85,10 @@ export function createFillLock(
       return undefined;
     },
     release(key) {
-      const token = held.get(key);
-      if (!token) return;
+      const lock = held.get(key);
+      if (!lock) return;
       held.delete(key);
-      store.deleteIfEquals(lockKey(key), token).catch(() => {});
+      store.deleteIfEquals(lock[0], lock[1]).catch(() => {});
     },
   };
 }

@@ -1,79 +1,100 @@
 /**
- * A store as the cache sees it: every call has a deadline, goes through a
- * circuit breaker, and counts its failures. Calls still reject on failure; the
- * cache turns a rejection into a miss (or into using its first tier).
+ * A store as the cache sees it: every call has a deadline that judges the
+ * store rather than this process's event loop (see `deadline.ts`), goes
+ * through a circuit breaker that counts real faults only, and is counted.
+ *
+ * Reads (and the lock and lease claims on the read path) give up at the read
+ * deadline, so no page waits on a slow store. Writes (entries, invalidations,
+ * lock releases) have their own, longer bound: they complete in the background
+ * instead of being abandoned when a busy moment makes a reply late.
  */
 import { isViewletError, ViewletError } from '../core/errors.ts';
-import { clearWarning, debugLog, defaultLog, warnOnce } from '../util/log.ts';
-import { storeTimeout } from '../stores/store-call.ts';
-import { withTimeout } from '../util/with-timeout.ts';
 import type { ViewletStore } from '../stores/types.ts';
+import { defaultLog, type Log } from '../util/log.ts';
 import { countStat } from './cache-stats.ts';
-import { createCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
+import { type CircuitBreaker, type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.ts';
+import { blamesStore, withDeadline } from './deadline.ts';
 
 export interface GuardOptions extends Omit<CircuitBreakerOptions, 'onChange'> {
-  /** Deadline of every store call as seen by the cache, in ms. Default 500. */
+  /**
+   * Deadline of every read as seen by the cache, in ms (time the store has, not counting event-loop lag).
+   * @default 500
+   */
   timeoutMs?: number;
+  /**
+   * Deadline of every write (entries, invalidations), in ms.
+   * @default 5000
+   */
+  writeTimeoutMs?: number;
+  /**
+   * Most extra time a call is given because this process's event loop was blocked, in ms.
+   * @default 4 × timeoutMs for reads, writeTimeoutMs for writes
+   */
+  maxLagExtensionMs?: number;
   /** Name for stats and logs. Default: the store's name. */
   statsName?: string;
+  /** Where warnings go. Default: the process log. */
+  log?: Log;
 }
 
 export interface GuardedStore extends ViewletStore {
   readonly breaker: CircuitBreaker;
 }
 
-type Method = 'getMany' | 'set' | 'setIfAbsent' | 'deleteIfEquals' | 'delete' | 'time';
+type Method = Exclude<keyof ViewletStore, 'name' | 'shared' | 'close'>;
+
+const READS: readonly Method[] = ['getMany', 'setIfAbsent', 'time', 'getTagRecords', 'readJournal'];
+const WRITES: readonly Method[] = ['set', 'deleteIfEquals', 'delete', 'invalidate'];
 
 export function guardStore(store: ViewletStore, options: GuardOptions = {}): GuardedStore {
-  const timeoutMs = options.timeoutMs ?? 500;
+  const readMs = options.timeoutMs ?? 500;
+  const writeMs = options.writeTimeoutMs ?? 5000;
   const name = options.statsName ?? store.name;
+  const log = options.log ?? defaultLog;
   const breaker = createCircuitBreaker({
     ...options,
     onChange(state) {
       if (state === 'open') {
-        warnOnce(
+        log.warnOnce(
           `breaker:${name}`,
           `cache store "${name}" is failing; rendering without it and retrying in ${options.cooldownMs ?? 5000} ms.`,
         );
-      } else if (state === 'closed' && clearWarning(`breaker:${name}`)) {
-        defaultLog.warn(`cache store "${name}" is back.`);
+      } else if (state === 'closed' && log.clearWarning(`breaker:${name}`)) {
+        log.warn(`cache store "${name}" is back.`);
       }
     },
   });
 
-  function guard<M extends Method>(method: M): ViewletStore[M] {
+  function guard<M extends Method>(method: M, ms: number, maxExtensionMs: number): ViewletStore[M] {
     const fn = store[method] as (...args: unknown[]) => Promise<unknown>;
+    const what = `cache store "${name}": ${method}`;
     return (async (...args: unknown[]) => {
       if (!breaker.allow()) {
         countStat(name, 'error');
         throw new ViewletError('E_STORE_UNAVAILABLE', `cache store "${name}" is unavailable (circuit open after repeated failures).`);
       }
       try {
-        const result = await withTimeout(fn.apply(store, args), timeoutMs, () =>
-          storeTimeout(`cache store "${name}": ${method}`, timeoutMs),
-        );
+        const result = await withDeadline(fn.apply(store, args), { ms, maxExtensionMs, what, ...(options.now && { now: options.now }) });
         breaker.success();
         return result;
       } catch (error) {
-        breaker.failure();
-        countStat(name, 'error');
-        if (isViewletError(error, 'E_STORE_TIMEOUT')) countStat(name, 'timeout');
-        debugLog('store', `${method} failed`, { store: name, error: error instanceof Error ? error.message : String(error) });
+        if (blamesStore(error)) {
+          breaker.failure();
+          countStat(name, 'error');
+          if (isViewletError(error, 'E_STORE_TIMEOUT')) countStat(name, 'timeout');
+        } else {
+          breaker.neutral();
+          countStat(name, 'lagTimeout');
+        }
+        log.debug('store', `${method} failed`, { store: name, error: error instanceof Error ? error.message : String(error) });
         throw error;
       }
     }) as ViewletStore[M];
   }
 
-  return {
-    name,
-    shared: store.shared,
-    breaker,
-    getMany: guard('getMany'),
-    set: guard('set'),
-    setIfAbsent: guard('setIfAbsent'),
-    deleteIfEquals: guard('deleteIfEquals'),
-    delete: guard('delete'),
-    time: guard('time'),
-    close: () => store.close(),
-  };
+  const guarded = { name, shared: store.shared, breaker, close: () => store.close() } as GuardedStore;
+  const mutable = guarded as unknown as Record<Method, unknown>;
+  for (const method of READS) mutable[method] = guard(method, readMs, options.maxLagExtensionMs ?? 4 * readMs);
+  for (const method of WRITES) mutable[method] = guard(method, writeMs, options.maxLagExtensionMs ?? writeMs);
+  return guarded;
 }

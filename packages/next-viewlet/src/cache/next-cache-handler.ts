@@ -13,10 +13,14 @@ import type { CacheEntry, CacheHandler } from 'next/cache';
 import { getProcessStore, resolveStoreConfig } from '../stores/from-env.ts';
 import type { ViewletStore } from '../stores/types.ts';
 import { countStoredBytes, noteCacheRead } from '../metrics/cache-handler-metrics.ts';
-import { registerBreaker } from '../metrics/metrics-registry.ts';
-import { createCacheCore, type CacheCore, type CacheCoreOptions } from './cache-core.ts';
+import { registerStoreProbe } from '../metrics/metrics-registry.ts';
+import { type CacheCore, type CacheCoreOptions, createCacheCore } from './cache-core.ts';
+import { registerHandler } from './process-handlers.ts';
+import { refreshedThisRequest } from './request-refresh.ts';
+import { type SharedTier, sharedTierFor } from './shared-tier.ts';
 
-export { stats, resetStats, type StoreStats } from './cache-stats.ts';
+export { resetStats, type StoreStats, stats } from './cache-stats.ts';
+export { flushInvalidations, pendingInvalidations, recordInvalidation } from './process-handlers.ts';
 
 export interface CacheHandlerOptions extends Omit<CacheCoreOptions, 'store'> {
   /** The store, or a function creating it on first use. Default: the process-wide store from env (`getProcessStore()`). */
@@ -34,13 +38,32 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
   const { store, ...coreOptions } = options;
   let core: CacheCore | undefined;
   let processStore = false;
+  let unregister: (() => void) | undefined;
+  let sharedTier: SharedTier | undefined;
   const use = () => {
     if (!core) {
       processStore = store === undefined;
       const resolved = typeof store === 'function' ? store() : (store ?? getProcessStore());
-      const created = createCacheCore({ ...coreOptions, store: resolved });
-      registerBreaker(created.store.name, () => created.store.breaker.state);
+      // On the process store, share the tier (journal cursor, tag records) with the incremental cache handler.
+      const tier = processStore ? sharedTierFor(resolved, { ...coreOptions, timeoutMs: coreOptions.timeoutMs ?? 500 }) : undefined;
+      sharedTier = tier;
+      const created = createCacheCore({ ...coreOptions, store: resolved, ...(tier && { tier }) });
       core = created;
+      const unregisterHandler = registerHandler({
+        name: created.store.name,
+        ...(tier && { tier }),
+        record: (tags, durations) => created.updateTags(tags, durations),
+        pending: () => created.pendingInvalidations(),
+        flush: (timeoutMs) => created.flush(timeoutMs),
+      });
+      const unregisterProbe = registerStoreProbe(created.store.name, {
+        breaker: () => created.store.breaker.state,
+        pendingInvalidations: () => created.pendingInvalidations(),
+      });
+      unregister = () => {
+        unregisterHandler();
+        unregisterProbe();
+      };
     }
     return core;
   };
@@ -67,7 +90,10 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
     },
     async refreshTags() {
       try {
-        await use().refreshTags();
+        const core = use();
+        // The incremental cache handler read this tier's journal for this request already.
+        if (sharedTier && (await refreshedThisRequest(sharedTier))) return;
+        await core.refreshTags();
       } catch {
         // no store: nothing to refresh
       }
@@ -87,8 +113,12 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
       }
     },
     async close() {
+      unregister?.();
+      unregister = undefined;
+      if (!core) return;
+      await core.flush(1000);
       // The process-wide store is shared (the webhook's replay guard uses it): leave it open.
-      if (core && !processStore) await core.close();
+      if (!processStore) await core.close();
     },
   };
 }

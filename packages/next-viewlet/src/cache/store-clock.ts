@@ -26,12 +26,15 @@ export interface StoreClockOptions {
   retryMs?: number;
   /** Round trips per measurement; the fastest one counts. Default 3. */
   samples?: number;
+  /** The local clock, ms. Default `Date.now`. */
+  now?: () => number;
 }
 
 export function createStoreClock(store: Pick<ViewletStore, 'time'>, options: StoreClockOptions = {}): StoreClock {
   const interval = options.syncIntervalMs ?? 60_000;
   const retryMs = options.retryMs ?? 5000;
   const samples = options.samples ?? 3;
+  const localNow = options.now ?? Date.now;
   let offset = 0;
   let nextSyncAt = 0;
   let first: Promise<void> | undefined;
@@ -40,9 +43,9 @@ export function createStoreClock(store: Pick<ViewletStore, 'time'>, options: Sto
   async function measure(count: number): Promise<{ offset: number; uncertainty: number }> {
     let best = { offset: 0, uncertainty: Number.POSITIVE_INFINITY };
     for (let i = 0; i < count; i++) {
-      const before = Date.now();
+      const before = localNow();
       const storeTime = await store.time();
-      const after = Date.now();
+      const after = localNow();
       // The store read its clock somewhere in [before, after]; TIME has ms resolution here.
       const uncertainty = (after - before) / 2 + 1;
       if (uncertainty < best.uncertainty) best = { offset: storeTime - (before + after) / 2, uncertainty };
@@ -57,23 +60,23 @@ export function createStoreClock(store: Pick<ViewletStore, 'time'>, options: Sto
       try {
         const measured = await measure(count);
         offset = Math.abs(measured.offset) <= measured.uncertainty ? 0 : Math.round(measured.offset);
-        nextSyncAt = count < samples ? Date.now() : Date.now() + interval;
+        nextSyncAt = count < samples ? localNow() : localNow() + interval;
       } catch {
-        nextSyncAt = Date.now() + retryMs;
+        nextSyncAt = localNow() + retryMs;
       } finally {
         running = undefined;
       }
     })());
 
   return {
-    now: () => Date.now() + offset,
+    now: () => localNow() + offset,
     offset: () => offset,
     async ensure() {
       if (!first) {
         first = sync(1);
         return first;
       }
-      if (Date.now() >= nextSyncAt) void sync(samples);
+      if (localNow() >= nextSyncAt) void sync(samples);
     },
   };
 }

@@ -1,188 +1,206 @@
 /**
- * Tags as invalidation timestamps: one store key per tag, `tag:<tag>`, holding
- * when it was last invalidated and when that invalidation turns from "stale"
- * into "expired". Never a scan, never an index; each record has its own TTL
- * (longer than any entry can live), so old tags clean themselves up.
+ * What this process knows of tag invalidations, kept current through the
+ * store's invalidation journal.
  *
- * An entry is judged against its tags by the time its generation STARTED, so
- * an invalidation that lands during a render still counts. A soft invalidation
- * (`revalidateTag(t, 'max')`) makes older entries stale (served while Next
- * re-renders them) and only expired once its own expiry has passed; a hard one
- * (`updateTag`, `{ expire: 0 }`) expires them at once.
+ * Every invalidation is recorded in the store (a tag record, the source of
+ * truth) and appended to its journal in one atomic step. `refresh()` (once per
+ * request) reads only what was appended since this process's cursor: one round
+ * trip whose cost does not grow with the number of tags the process has seen;
+ * an empty delta is a few bytes. Tags never invalidated cost nothing.
  *
- * Records this process has seen are kept in memory (bounded LRU) and refreshed
- * with one `getMany` per `refresh()`, so other instances' invalidations are
- * seen at the next request.
+ * Coverage: from the first journal read on, every invalidation reaches this
+ * process through the journal, so a tag it holds no record of cannot have been
+ * invalidated after `coveredFrom`, and an entry generated after that (and after
+ * the newest record it had to forget) needs no record read at all. Entries
+ * older than that read the records of their unknown tags once. A process that
+ * fell behind the journal's retention re-reads the records of every tag it
+ * holds (one round trip) and its coverage starts where the journal's does.
+ *
+ * An entry is judged by the time its generation STARTED, so an invalidation
+ * that lands during a render still counts. An invalidation the store could not
+ * take is honoured here at once and written again with back-off until the store
+ * takes it (`pending()` counts them, `flush()` tries once more before exit).
  */
 import { LRUCache } from 'lru-cache';
-import { z } from 'zod';
-import { debugLog, warnOnce } from '../util/log.ts';
-import type { ViewletStore } from '../stores/types.ts';
+import { type Freshness, mergeTagRecord, type TagRecord, tagFreshness, unionTagRecords } from '../stores/tag-record.ts';
+import type { JournalEntry, ViewletStore } from '../stores/types.ts';
+import { defaultLog, type Log } from '../util/log.ts';
+import type { BatchLoad } from './batcher.ts';
 import { createSingleFlight } from './single-flight.ts';
 import type { StoreClock } from './store-clock.ts';
-
-/** Times in ms on the store's clock. */
-export interface TagRecord {
-  /** Latest invalidation: entries generated at or before it are at least stale. */
-  at: number;
-  /** When entries generated at or before `at` become expired; `at` itself for a hard invalidation; absent = never. */
-  expireAt?: number;
-  /** Entries generated at or before this are expired (an earlier invalidation whose expiry has passed). */
-  hardAt?: number;
-}
-
-export type Freshness = 'fresh' | 'stale' | 'expired';
-
-const NEVER_INVALIDATED: TagRecord = Object.freeze({ at: Number.NEGATIVE_INFINITY });
-const recordSchema = z.object({ at: z.number(), expireAt: z.number().optional(), hardAt: z.number().optional() });
-
-export const tagKey = (tag: string) => `tag:${tag}`;
-
-/**
- * Folds a new invalidation at `now` (expiring at `expireAt`; `undefined` = never) into
- * the previous record. Conservative where one record cannot say everything: an
- * earlier pending expiry is kept, so nothing is served past any invalidation's expiry.
- */
-export function mergeTagRecord(previous: TagRecord | null | undefined, now: number, expireAt: number | undefined): TagRecord {
-  return unionTagRecords(previous, expireAt === undefined ? { at: now } : { at: now, expireAt }, now);
-}
-
-/**
- * One record judging every entry at least as strictly as `a` and `b` both do at
- * `now` (invalidations only accumulate, in whatever order they are learnt). Exact
- * except where one record cannot say everything: of two pending expiries the
- * earlier applies to both. An invalidation whose expiry has passed becomes the
- * hard floor (`hardAt`); a soft one stays soft, whichever record is newer.
- */
-export function unionTagRecords(a: TagRecord | null | undefined, b: TagRecord | null | undefined, now: number): TagRecord {
-  let at = Number.NEGATIVE_INFINITY;
-  let hardAt = Number.NEGATIVE_INFINITY;
-  for (const record of [a, b]) {
-    if (!record || !Number.isFinite(record.at)) continue;
-    at = Math.max(at, record.at);
-    if (record.hardAt !== undefined) hardAt = Math.max(hardAt, record.hardAt);
-    if (record.expireAt !== undefined && record.expireAt <= now) hardAt = Math.max(hardAt, record.at);
-  }
-  if (!Number.isFinite(at)) return NEVER_INVALIDATED;
-  let expiry = Number.POSITIVE_INFINITY;
-  let pending = false;
-  for (const record of [a, b]) {
-    // Pending: not yet expired, and covering entries newer than the hard floor.
-    if (!record || !(record.at > hardAt) || (record.expireAt !== undefined && record.expireAt <= now)) continue;
-    pending = true;
-    expiry = Math.min(expiry, record.expireAt ?? Number.POSITIVE_INFINITY);
-  }
-  if (!pending || hardAt >= at || expiry <= at) return { at, expireAt: at };
-  return { at, ...(Number.isFinite(expiry) && { expireAt: expiry }), ...(Number.isFinite(hardAt) && { hardAt }) };
-}
-
-/** How one tag's record judges an entry generated at `generatedAt`, at time `now`. */
-export function tagFreshness(record: TagRecord | null | undefined, generatedAt: number, now: number): Freshness {
-  if (!record) return 'fresh';
-  if (record.hardAt !== undefined && generatedAt <= record.hardAt) return 'expired';
-  if (generatedAt <= record.at) return record.expireAt !== undefined && record.expireAt <= now ? 'expired' : 'stale';
-  return 'fresh';
-}
-
-export function parseTagRecord(text: string | null): TagRecord {
-  if (text === null) return NEVER_INVALIDATED;
-  try {
-    const parsed = recordSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data as TagRecord;
-  } catch {
-    // fall through
-  }
-  debugLog('tags', 'ignoring a malformed tag record');
-  return NEVER_INVALIDATED;
-}
 
 export interface TagSystemOptions {
   store: ViewletStore;
   clock: StoreClock;
   /** How long a tag record is kept, in ms: longer than any entry lives. */
   recordTtlMs: number;
+  /** Reads tag records; pass a batcher so the loads of one moment share a round trip. Default: `store.getTagRecords`. */
+  loadRecords?: BatchLoad<TagRecord | null>;
   /** Most tag records kept in memory. Default 10000. */
   maxKnownTags?: number;
   /** `refresh()` does nothing when the last one was less than this many ms ago. Default 0 (every call). */
   refreshIntervalMs?: number;
+  /** First and longest wait before writing a missed invalidation again, in ms. Default 250 and 30000. */
+  retryMs?: { first: number; max: number };
+  log?: Log;
+  /** The local clock, ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** What `invalidate` did: `recorded` when the store took it (every instance will see it). */
+export interface InvalidateOutcome {
+  recorded: boolean;
+  entries: JournalEntry[];
 }
 
 export interface TagSystem {
-  /** Tags of `tags` this process holds no record for. */
-  unknown(tags: readonly string[]): string[];
-  /** Records what the store returned for `tags` (a `getMany` of their `tagKey`s). */
-  remember(tags: readonly string[], values: readonly (string | null)[]): void;
-  /** Fetches the records of unknown tags in one `getMany`. On failure they stay unknown (judged fresh). */
-  load(tags: readonly string[]): Promise<void>;
+  /** Fetches the records an entry generated at `generatedAt` with these tags needs to be judged (usually none). */
+  load(tags: readonly string[], generatedAt: number): Promise<void>;
   /** The worst judgement of `tags` on an entry generated at `generatedAt`. Unknown tags count as never invalidated. */
   freshness(tags: readonly string[], generatedAt: number, now: number): Freshness;
-  /** Re-reads every known record in one `getMany` (throttled by `refreshIntervalMs`). Throws on store failure. */
+  /** Reads the journal since the cursor (throttled by `refreshIntervalMs`). Throws on store failure. */
   refresh(): Promise<void>;
   /** Invalidates `tags` now: hard without `durations`, soft (expiring after `durations.expire` s, if given) with them. */
-  invalidate(tags: readonly string[], durations?: { expire?: number }): Promise<void>;
+  invalidate(tags: readonly string[], durations?: { expire?: number }): Promise<InvalidateOutcome>;
+  /** Invalidations the store has not taken yet (written again in the background). */
+  pending(): number;
+  /** Writes pending invalidations now; resolves `true` when none is left, `false` after `timeoutMs`. */
+  flush(timeoutMs: number): Promise<boolean>;
+  /** Stops background retries. */
+  close(): void;
 }
+
+/** Most journal pages one refresh reads; past that it goes on at the next refresh. */
+const MAX_PAGES = 20;
+
+type Pending = { tags: Set<string>; expireInMs: number | undefined };
 
 export function createTagSystem(options: TagSystemOptions): TagSystem {
   const { store, clock, recordTtlMs } = options;
+  const log = options.log ?? defaultLog;
+  const localNow = options.now ?? Date.now;
   const interval = options.refreshIntervalMs ?? 0;
-  const maxKnown = options.maxKnownTags ?? 10_000;
-  // Holders are mutated in place so a refresh does not reorder the LRU. `text`:
-  // the store's value last read, so an unchanged record is not parsed again.
-  const known = new LRUCache<string, { record: TagRecord; text: string | null }>({ max: maxKnown });
-  // Invalidations the store did not take (it was down): honoured here, written again by the next refresh.
-  const unsynced = new Map<string, TagRecord>();
-  const flight = createSingleFlight<void>();
+  const retry = options.retryMs ?? { first: 250, max: 30_000 };
+  const loadRecords = options.loadRecords ?? ((tags: readonly string[]) => store.getTagRecords(tags));
+  // Records forgotten by the LRU: an entry generated at or before the newest of
+  // them may need a record read again.
+  let evictedUpTo = Number.NEGATIVE_INFINITY;
+  const known = new LRUCache<string, TagRecord>({
+    max: options.maxKnownTags ?? 10_000,
+    dispose: (record, _tag, reason) => {
+      if (reason === 'evict' && Number.isFinite(record.at)) evictedUpTo = Math.max(evictedUpTo, record.at);
+    },
+  });
+  // Until the first journal read nothing is covered: every unknown tag is read.
+  let coveredFrom = Number.POSITIVE_INFINITY;
+  let cursor: string | undefined;
   let lastRefresh = Number.NEGATIVE_INFINITY;
+  const flight = createSingleFlight<void>();
+  // Invalidations the store missed, by expiry (one store call per kind).
+  const pendingByExpiry = new Map<string, Pending>();
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let retryDelay = retry.first;
+  let closed = false;
 
-  // Invalidations only accumulate: a read that left the store before one of ours
-  // landed (a refresh racing updateTags) never takes it back here.
-  const remember = (tags: readonly string[], values: readonly (string | null)[]) => {
-    const now = clock.now();
-    tags.forEach((tag, i) => {
-      const text = values[i] ?? null;
-      const holder = known.peek(tag);
-      if (holder?.text === text) return;
-      let record = unionTagRecords(parseTagRecord(text), holder?.record, now);
-      const local = unsynced.get(tag);
-      if (local) record = unionTagRecords(record, local, now);
-      if (holder) Object.assign(holder, { record, text });
-      else known.set(tag, { record, text });
-    });
+  // Invalidations only accumulate: whatever order records are learnt in, the union keeps all.
+  const remember = (tag: string, record: TagRecord | null) => {
+    if (!record) return;
+    const held = known.peek(tag);
+    known.set(tag, held ? unionTagRecords(held, record, clock.now()) : record);
   };
-  const unknown = (tags: readonly string[]) => [...new Set(tags)].filter((tag) => !known.has(tag));
-  const write = async (tags: readonly string[], records: readonly TagRecord[]) => {
-    const results = await Promise.allSettled(records.map((record, i) => store.set(tagKey(tags[i]!), JSON.stringify(record), recordTtlMs)));
-    return tags.filter((_, i) => results[i]!.status === 'rejected');
+  const rememberEntries = (entries: readonly JournalEntry[]) => {
+    for (const entry of entries) remember(entry.tag, entry.record);
   };
-  const replay = async () => {
-    const tags = [...unsynced.keys()];
-    const failed = new Set(
-      await write(
-        tags,
-        tags.map((tag) => known.peek(tag)?.record ?? unsynced.get(tag)!),
-      ),
-    );
-    for (const tag of tags) if (!failed.has(tag)) unsynced.delete(tag);
-    if (failed.size < tags.length)
-      debugLog('tags', 'wrote invalidations the store had missed', { tags: tags.filter((t) => !failed.has(t)) });
+  const needed = (tags: readonly string[], generatedAt: number) => {
+    const floor = Math.max(coveredFrom, evictedUpTo);
+    if (generatedAt > floor) return [];
+    return [...new Set(tags)].filter((tag) => !known.has(tag));
   };
+  const pendingCount = () => {
+    let n = 0;
+    for (const group of pendingByExpiry.values()) n += group.tags.size;
+    return n;
+  };
+
+  const writeFlight = createSingleFlight<void>();
+  const sameMoment = new Map<string, Promise<InvalidateOutcome>>();
+  const writePending = () => writeFlight('pending', writeAllPending);
+
+  async function writeAllPending(): Promise<void> {
+    for (const [key, group] of [...pendingByExpiry]) {
+      const tags = [...group.tags];
+      const entries = await store.invalidate(tags, { expireInMs: group.expireInMs, recordTtlMs });
+      rememberEntries(entries);
+      for (const tag of tags) group.tags.delete(tag);
+      if (group.tags.size === 0) pendingByExpiry.delete(key);
+      log.debug('tags', 'wrote invalidations the store had missed', { tags });
+    }
+  }
+
+  function scheduleRetry(): void {
+    if (closed || retryTimer || pendingByExpiry.size === 0) return;
+    const delay = Math.round(retryDelay * (0.75 + Math.random() / 2));
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      writePending().then(
+        () => {
+          retryDelay = retry.first;
+          if (log.clearWarning(`invalidate:${store.name}`)) log.warn(`the "${store.name}" store took the invalidations it had missed.`);
+        },
+        () => {
+          retryDelay = Math.min(retryDelay * 2, retry.max);
+          scheduleRetry();
+        },
+      );
+    }, delay);
+    retryTimer.unref?.();
+  }
+
+  async function invalidateNow(unique: string[], expireInMs: number | undefined): Promise<InvalidateOutcome> {
+    await clock.ensure();
+    try {
+      const entries = await store.invalidate(unique, { expireInMs, recordTtlMs });
+      rememberEntries(entries);
+      log.debug('tags', expireInMs === 0 ? 'expired' : 'marked stale', { tags: unique, expireInMs });
+      return { recorded: true, entries };
+    } catch {
+      // This process honours it at once (on its estimate of the store's clock)
+      // and writes it again until the store takes it.
+      const at = clock.now();
+      for (const tag of unique) remember(tag, mergeTagRecord(known.peek(tag), at, expireInMs === undefined ? undefined : at + expireInMs));
+      const key = String(expireInMs);
+      const group = pendingByExpiry.get(key) ?? { tags: new Set<string>(), expireInMs };
+      for (const tag of unique) group.tags.add(tag);
+      pendingByExpiry.set(key, group);
+      log.warnOnce(
+        `invalidate:${store.name}`,
+        `${unique.length} tag invalidation(s) could not be written to the "${store.name}" store; this instance honours them and writes them again until the store takes them.`,
+      );
+      scheduleRetry();
+      return { recorded: false, entries: [] };
+    }
+  }
 
   return {
-    unknown,
-    remember,
-    async load(tags) {
-      const missing = unknown(tags);
+    async load(tags, generatedAt) {
+      const missing = needed(tags, generatedAt);
       if (missing.length === 0) return;
       try {
-        remember(missing, await store.getMany(missing.map(tagKey)));
+        const records = await loadRecords(missing);
+        missing.forEach((tag, i) => {
+          // "Never invalidated" is knowledge too: hold it so the tag is not read again.
+          const record = records[i];
+          if (record) remember(tag, record);
+          else if (!known.has(tag)) known.set(tag, { at: Number.NEGATIVE_INFINITY });
+        });
       } catch {
-        // Unknown tags count as never invalidated; the next load or refresh tries again.
+        // Unknown tags count as never invalidated; the next load tries again.
       }
     },
     freshness(tags, generatedAt, now) {
       let result: Freshness = 'fresh';
       for (const tag of tags) {
-        const state = tagFreshness(known.get(tag)?.record, generatedAt, now);
+        const state = tagFreshness(known.get(tag), generatedAt, now);
         if (state === 'expired') return state;
         if (state === 'stale') result = state;
       }
@@ -190,44 +208,60 @@ export function createTagSystem(options: TagSystemOptions): TagSystem {
     },
     refresh() {
       return flight('refresh', async () => {
-        if (known.size === 0 || Date.now() - lastRefresh < interval) return;
-        const tags = [...known.keys()];
-        remember(tags, await store.getMany(tags.map(tagKey)));
-        lastRefresh = Date.now();
-        // In the background: refreshTags stays one round trip.
-        if (unsynced.size > 0) replay().catch(() => {});
+        if (localNow() - lastRefresh < interval) return;
+        for (let page = 0; page < MAX_PAGES; page++) {
+          const read = await store.readJournal(cursor);
+          if (cursor === undefined) coveredFrom = read.now;
+          else if (read.gap) {
+            // Fell behind the retention: what this process holds is re-read, and
+            // unknown tags are covered only from where the journal starts.
+            const tags = [...known.keys()];
+            const records = tags.length > 0 ? await store.getTagRecords(tags) : [];
+            for (const [i, tag] of tags.entries()) remember(tag, records[i] ?? null);
+            coveredFrom = Math.max(coveredFrom, read.coveredSince);
+            log.debug('tags', 'fell behind the journal: re-read every tag record held', { tags: tags.length });
+          }
+          rememberEntries(read.entries);
+          cursor = read.cursor;
+          if (!read.more) break;
+        }
+        lastRefresh = localNow();
+        if (pendingByExpiry.size > 0 && !retryTimer) writePending().catch(() => scheduleRetry());
       });
     },
-    async invalidate(tags, durations) {
+    invalidate(tags, durations) {
       const unique = [...new Set(tags)];
-      if (unique.length === 0) return;
-      await clock.ensure();
-      const now = clock.now();
-      const expireAt = durations === undefined ? now : durations.expire === undefined ? undefined : now + durations.expire * 1000;
-      let previous: TagRecord[];
-      try {
-        previous = (await store.getMany(unique.map(tagKey))).map(parseTagRecord);
-      } catch {
-        previous = unique.map((tag) => known.get(tag)?.record ?? NEVER_INVALIDATED);
+      if (unique.length === 0) return Promise.resolve({ recorded: true, entries: [] });
+      const expireInMs = durations === undefined ? 0 : durations.expire === undefined ? undefined : Math.max(0, durations.expire * 1000);
+      // Next hands one revalidateTag to every handler in the same moment (the 'use cache' and the
+      // incremental one, on one tier): calls for the same invalidation before the next turn of the
+      // event loop share one write. Later ones are new invalidations, with their own time.
+      const key = JSON.stringify([[...unique].sort(), expireInMs ?? null]);
+      let outcome = sameMoment.get(key);
+      if (!outcome) {
+        outcome = invalidateNow(unique, expireInMs);
+        sameMoment.set(key, outcome);
+        setImmediate(() => sameMoment.delete(key));
       }
-      const records = unique.map((_, i) => mergeTagRecord(previous[i], now, expireAt));
-      // This process honours the invalidation at once, whatever the store says.
-      remember(
-        unique,
-        records.map((record) => JSON.stringify(record)),
-      );
-      const failed = await write(unique, records);
-      for (const tag of failed) {
-        if (unsynced.size >= maxKnown) unsynced.delete(unsynced.keys().next().value!);
-        unsynced.set(tag, records[unique.indexOf(tag)]!);
+      return outcome;
+    },
+    pending: pendingCount,
+    async flush(timeoutMs) {
+      if (pendingByExpiry.size === 0) return true;
+      const deadline = localNow() + timeoutMs;
+      while (pendingByExpiry.size > 0 && localNow() < deadline) {
+        try {
+          await writePending();
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(retry.first, Math.max(1, deadline - localNow()))).unref?.());
+        }
       }
-      if (failed.length > 0) {
-        warnOnce(
-          `invalidate:${store.name}`,
-          `${failed.length} tag invalidation(s) could not be written to the "${store.name}" store; this instance honours them and writes them again once the store answers.`,
-        );
-      }
-      debugLog('tags', expireAt !== undefined && expireAt <= now ? 'expired' : 'marked stale', { tags: unique, at: now, expireAt });
+      return pendingByExpiry.size === 0;
+    },
+    close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
     },
   };
 }

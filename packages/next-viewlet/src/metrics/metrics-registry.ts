@@ -36,22 +36,30 @@ export interface StoreCounters {
   miss: number;
   /** Failed or timed-out store calls, and calls refused by an open circuit. */
   error: number;
-  /** Store calls that missed their deadline (also counted in `error`). */
+  /** Store calls that missed their deadline through the store's fault (also counted in `error`). */
   timeout: number;
+  /** Store calls given up on because this process's event loop was blocked (not counted against the store). */
+  lagTimeout: number;
   /** Entries written. */
   set: number;
   /** Entries not written: failures, uncacheable lifetimes, oversize values, failed streams. */
   skip: number;
   /** Bytes of entries written to the cache. */
   bytesStored: number;
-  /** Invalidations accepted but not yet recorded in the store (a gauge). */
-  pendingInvalidations: number;
 }
 
-export type StoreCounterName = Exclude<keyof StoreCounters, 'pendingInvalidations'>;
+export type StoreCounterName = keyof StoreCounters;
 
 /** A circuit breaker's state, as reported for a store. */
 export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** What the stats read from a store's cache handler when they are asked for. */
+export interface StoreProbe {
+  /** The circuit breaker in front of the store. */
+  breaker(): BreakerState;
+  /** Invalidations accepted but not yet recorded in the store (retried in the background). */
+  pendingInvalidations(): number;
+}
 
 export interface MetricsRegistry {
   /** False with `VIEWLET_METRICS=off`: per-viewlet metrics are not kept (store counters still are). */
@@ -60,8 +68,8 @@ export interface MetricsRegistry {
   readonly startedAt: number;
   readonly viewlets: Map<string, ViewletCounters>;
   readonly stores: Map<string, StoreCounters>;
-  /** Reads a store's breaker state when the stats are asked for; registered by the cache handler. */
-  readonly breakers: Map<string, () => BreakerState>;
+  /** Gauges of a store, read when the stats are asked for; registered by the cache handler. */
+  readonly probes: Map<string, StoreProbe>;
   /** Render durations in seconds, by viewlet. */
   readonly renderSeconds: Summary<'viewlet'>;
   /** Errors already counted where they were thrown (so the caller does not count them again). */
@@ -89,7 +97,7 @@ function createRegistry(): MetricsRegistry {
     startedAt: Date.now(),
     viewlets: new Map(),
     stores: new Map(),
-    breakers: new Map(),
+    probes: new Map(),
     renderSeconds: new Summary({
       name: 'viewlet_render_duration_seconds',
       help: 'Time a viewlet render function took, in seconds (quantiles over the last 10 minutes).',
@@ -139,7 +147,7 @@ export function storeCounters(name: string): StoreCounters {
   const { stores } = metricsRegistry();
   let row = stores.get(name);
   if (!row) {
-    row = { hit: 0, stale: 0, miss: 0, error: 0, timeout: 0, set: 0, skip: 0, bytesStored: 0, pendingInvalidations: 0 };
+    row = { hit: 0, stale: 0, miss: 0, error: 0, timeout: 0, lagTimeout: 0, set: 0, skip: 0, bytesStored: 0 };
     stores.set(name, row);
   }
   return row;
@@ -162,14 +170,13 @@ export function recordRender(name: string, seconds: number, failed: boolean): vo
 }
 
 /**
- * Sets the number of invalidations a store has accepted but not yet recorded
- * (the durability work reports it; shown as `pendingInvalidations`).
+ * Lets the stats read a store's gauges (the last registration for a name wins).
+ * Returns a function that removes it again, if it is still the registered one.
  */
-export function setPendingInvalidations(store: string, count: number): void {
-  storeCounters(store).pendingInvalidations = Math.max(0, count);
-}
-
-/** Lets the stats read a store's circuit-breaker state (the last registration for a name wins). */
-export function registerBreaker(store: string, read: () => BreakerState): void {
-  metricsRegistry().breakers.set(store, read);
+export function registerStoreProbe(store: string, probe: StoreProbe): () => void {
+  const { probes } = metricsRegistry();
+  probes.set(store, probe);
+  return () => {
+    if (probes.get(store) === probe) probes.delete(store);
+  };
 }

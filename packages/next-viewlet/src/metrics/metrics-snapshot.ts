@@ -52,6 +52,8 @@ export interface StoreStatsEntry extends StoreCounters {
   hitRatio: number | null;
   /** The circuit breaker in front of the store; null when no handler in this process uses it. */
   breaker: BreakerState | null;
+  /** Invalidations accepted but not yet recorded in the store (retried in the background); 0 without a handler. */
+  pendingInvalidations: number;
 }
 
 /** The JSON the stats endpoint answers (`version` changes only with an incompatible shape). */
@@ -131,12 +133,14 @@ export async function metricsSnapshot(): Promise<ViewletStatsSnapshot> {
     };
   }
   const stores: Record<string, StoreStatsEntry> = {};
-  for (const name of [...new Set([...registry.stores.keys(), ...registry.breakers.keys()])].sort()) {
+  for (const name of [...new Set([...registry.stores.keys(), ...registry.probes.keys()])].sort()) {
     const counters = storeCounters(name);
+    const probe = registry.probes.get(name);
     stores[name] = {
       ...counters,
       hitRatio: ratio(counters.hit, counters.stale, counters.miss),
-      breaker: registry.breakers.get(name)?.() ?? null,
+      breaker: probe?.breaker() ?? null,
+      pendingInvalidations: probe?.pendingInvalidations() ?? 0,
     };
   }
   const now = Date.now();

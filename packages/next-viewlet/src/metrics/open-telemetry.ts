@@ -28,6 +28,7 @@ function instrument(meter: Meter, registry: MetricsRegistry): Histogram {
   const writes = counter('viewlet.store.writes', 'Entries written (set) or not (skip), per store.');
   const storeErrors = counter('viewlet.store.errors', 'Failed store calls.');
   const timeouts = counter('viewlet.store.timeouts', 'Store calls that missed their deadline.');
+  const lagTimeouts = counter('viewlet.store.lag_timeouts', "Store calls given up on because this process's event loop was blocked.");
   const storeBytes = counter('viewlet.store.stored_bytes', 'Bytes of entries written to the cache, per store.', 'By');
   const inFlight = meter.createObservableGauge('viewlet.renders.in_flight', { description: 'Viewlet renders running now.' });
   const pending = meter.createObservableGauge('viewlet.store.pending_invalidations', {
@@ -36,7 +37,7 @@ function instrument(meter: Meter, registry: MetricsRegistry): Histogram {
   const breaker = meter.createObservableGauge('viewlet.store.breaker.state', {
     description: 'The circuit breaker in front of a store: 1 for its current state, 0 for the others.',
   });
-  const all = [calls, renders, inFlight, errors, bytes, reads, writes, storeErrors, timeouts, storeBytes, pending, breaker];
+  const all = [calls, renders, inFlight, errors, bytes, reads, writes, storeErrors, timeouts, lagTimeouts, storeBytes, pending, breaker];
   meter.addBatchObservableCallback((result) => {
     for (const [viewlet, row] of registry.viewlets) {
       for (const outcome of CALL_OUTCOMES) result.observe(calls, row[outcome], { viewlet, outcome });
@@ -50,11 +51,12 @@ function instrument(meter: Meter, registry: MetricsRegistry): Histogram {
       for (const outcome of ['set', 'skip'] as const) result.observe(writes, row[outcome], { store, outcome });
       result.observe(storeErrors, row.error, { store });
       result.observe(timeouts, row.timeout, { store });
+      result.observe(lagTimeouts, row.lagTimeout, { store });
       result.observe(storeBytes, row.bytesStored, { store });
-      result.observe(pending, row.pendingInvalidations, { store });
     }
-    for (const [store, read] of registry.breakers) {
-      const current = read();
+    for (const [store, probe] of registry.probes) {
+      result.observe(pending, probe.pendingInvalidations(), { store });
+      const current = probe.breaker();
       for (const state of ['closed', 'half-open', 'open']) result.observe(breaker, state === current ? 1 : 0, { store, state });
     }
   }, all);

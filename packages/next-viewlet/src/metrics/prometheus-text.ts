@@ -121,6 +121,14 @@ function build(source: MetricsRegistry): Registry {
   counter(registry, 'viewlet_store_timeouts_total', 'Store calls that missed their deadline.', ['store'], stores, perStore('timeout'));
   counter(
     registry,
+    'viewlet_store_lag_timeouts_total',
+    "Store calls given up on because this process's event loop was blocked (not the store's fault).",
+    ['store'],
+    stores,
+    perStore('lagTimeout'),
+  );
+  counter(
+    registry,
     'viewlet_store_stored_bytes_total',
     'Bytes of entries written to the cache, per store.',
     ['store'],
@@ -134,7 +142,7 @@ function build(source: MetricsRegistry): Registry {
     registers: [registry],
     collect() {
       this.reset();
-      for (const [store, row] of source.stores) this.set({ store }, row.pendingInvalidations);
+      for (const [store, probe] of source.probes) this.set({ store }, probe.pendingInvalidations());
     },
   });
   new Gauge<'store' | 'state'>({
@@ -144,8 +152,8 @@ function build(source: MetricsRegistry): Registry {
     registers: [registry],
     collect() {
       this.reset();
-      for (const [store, read] of source.breakers) {
-        const current = read();
+      for (const [store, probe] of source.probes) {
+        const current = probe.breaker();
         for (const state of BREAKER_STATES) this.set({ store, state }, state === current ? 1 : 0);
       }
     },

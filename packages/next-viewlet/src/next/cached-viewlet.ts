@@ -10,6 +10,7 @@ import { getViewlet } from '../core/registry.ts';
 import type { AnyViewlet, ViewletContext } from '../core/types.ts';
 import type { VaryValues } from '../core/vary.ts';
 import { markErrorCounted, timedRender } from '../metrics/timed-render.ts';
+import { markReported, reportViewletError } from './report-error.ts';
 
 /** The context a render function receives: the name plus exactly the vary facts resolved for it. */
 export function contextFor(name: string, vary: VaryValues): ViewletContext {
@@ -31,7 +32,7 @@ export function runViewlet(definition: AnyViewlet, vary: VaryValues, args: reado
  */
 export type CachedResult =
   | { ok: true; value: unknown }
-  | { ok: false; name: string; message: string; code?: ViewletErrorCode; stack?: string };
+  | { ok: false; name: string; message: string; code?: ViewletErrorCode; stack?: string; reported: true };
 
 export async function cachedViewlet(name: string, vary: VaryValues, args: CanonicalValue[]): Promise<CachedResult> {
   'use cache';
@@ -46,8 +47,12 @@ export async function cachedViewlet(name: string, vary: VaryValues, args: Canoni
     cacheTag(...definition.tagsFor(args));
     return { ok: true, value: await runViewlet(definition, vary, args) };
   } catch (error) {
-    // Never cache a failure: an entry that expires at once is dropped by every handler.
+    // Never cache a failure: an entry that expires at once is dropped by every
+    // handler, so a stale copy in the store survives a failed re-render.
     cacheLife({ stale: 0, revalidate: 0, expire: 0 });
+    // Reported here, not only where the result is read: a background re-render
+    // has no reader, and its visitors get the stale copy (stale-if-error).
+    reportViewletError(name, error, { where: 'cache' });
     const err = error instanceof Error ? error : new Error(String(error));
     return {
       ok: false,
@@ -55,6 +60,7 @@ export async function cachedViewlet(name: string, vary: VaryValues, args: Canoni
       message: err.message,
       ...(err instanceof ViewletError && { code: err.code }),
       ...(err.stack ? { stack: err.stack } : {}),
+      reported: true,
     };
   }
 }
@@ -71,5 +77,5 @@ export function unwrapCached(result: CachedResult): unknown {
   if (result.stack) error.stack = result.stack;
   // The failed render was counted where it ran (in the cached function).
   markErrorCounted(error);
-  throw error;
+  throw result.reported ? markReported(error) : error;
 }

@@ -1,8 +1,10 @@
 /**
  * next.config helper: turns on what viewlets need, adds cache-life profiles,
- * and installs next-viewlet's cache handler for `'use cache'` and
- * `'use cache: remote'`. Safe to import from next.config.ts (no runtime
- * imports of Next internals).
+ * and installs next-viewlet's cache handlers: the one for `'use cache'` and
+ * `'use cache: remote'` (`cacheHandlers`) and the incremental one for
+ * prerendered pages, ISR, route handlers and `fetch` (`cacheHandler`), on one
+ * store and one set of tag records. Safe to import from next.config.ts (no
+ * runtime imports of Next internals).
  */
 import { fileURLToPath } from 'node:url';
 import type { NextConfig } from 'next';
@@ -23,6 +25,15 @@ export interface WithViewletsOptions {
    * @default true
    */
   cacheHandler?: boolean;
+  /**
+   * Install next-viewlet's incremental cache handler (Next's `cacheHandler`:
+   * prerendered pages, ISR, route handler responses, `fetch`) on the same store
+   * and tag records, so a `revalidateTag` on any instance reaches every page on
+   * every instance. A `cacheHandler` you set yourself is kept. `false` leaves
+   * Next's built-in file-system cache.
+   * @default the value of `cacheHandler` (true)
+   */
+  incrementalCache?: boolean;
 }
 
 /** Cache-life profiles added for viewlets (seconds). Your own `cacheLife` entries win. */
@@ -39,16 +50,23 @@ export function viewletCacheHandlerPath(): string {
   return fileURLToPath(new URL('../cache/next-cache-handler.js', import.meta.url));
 }
 
+/** Absolute path of the built incremental cache handler module (Next's `cacheHandler`). */
+export function viewletIncrementalCachePath(): string {
+  return fileURLToPath(new URL('../cache/incremental-cache-handler.js', import.meta.url));
+}
+
 export function withViewlets(config: NextConfig = {}, options: WithViewletsOptions = {}): NextConfig {
   if (config.cacheComponents === false) {
     throw new ViewletError('E_INVALID_CONFIG', 'withViewlets() needs cacheComponents; remove cacheComponents: false from next.config.');
   }
   const handler = options.cacheHandler === false ? undefined : viewletCacheHandlerPath();
+  const incremental = (options.incrementalCache ?? options.cacheHandler) === false ? undefined : viewletIncrementalCachePath();
   return {
     ...config,
     cacheComponents: true,
     partialPrefetching: config.partialPrefetching ?? options.partialPrefetching ?? false,
     cacheLife: { ...viewletCacheLifeProfiles, ...config.cacheLife },
     ...(handler && { cacheHandlers: { default: handler, remote: handler, ...config.cacheHandlers } }),
+    ...(incremental && { cacheHandler: config.cacheHandler ?? incremental }),
   };
 }

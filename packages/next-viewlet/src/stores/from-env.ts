@@ -1,22 +1,28 @@
 /**
  * Picks and creates a store from explicit options, then environment variables.
+ * The only module that reads `process.env` for the stores: the factories take
+ * options only.
  *
  * Precedence: `options.kind`, then `VIEWLET_STORE`, then a store whose options
- * carry a url or client, then `REDIS_URL` (redis), then
+ * carry a url or client (redis, redisCluster, upstash), then
+ * `REDIS_CLUSTER_URLS` (redis-cluster), then `REDIS_URL` (redis), then
  * `UPSTASH_REDIS_REST_URL`/`_TOKEN` or `KV_REST_API_URL`/`_TOKEN` (upstash),
- * else memory. When both Redis and Upstash are configured, Redis wins.
- * An invalid configuration throws `E_STORE_CONFIG` at start-up, with a message
- * that names the variable to fix and never its value.
+ * else memory. An invalid configuration throws `E_STORE_CONFIG` at start-up,
+ * with a message that names the variable to fix and never its value; so does a
+ * selected store whose client package is not installed.
  */
 import { ViewletError } from '../core/errors.ts';
 import { debugLog } from '../util/log.ts';
+import { CLIENT_PACKAGES, isPackageInstalled, missingPackage } from './import-lib.ts';
 import { createMemoryStore, type MemoryStoreOptions } from './memory-store.ts';
-import { assertRedisUrl, createRedisStore, type RedisStoreOptions } from './redis-store.ts';
-import { assertPrefix, assertTimeout, DEFAULT_PREFIX } from './store-call.ts';
+import { assertRedisUrl } from './node-redis.ts';
+import { assertClusterUrls, createRedisClusterStore, type RedisClusterStoreOptions } from './redis-cluster-store.ts';
+import { createRedisStore, type RedisStoreOptions } from './redis-store.ts';
+import { assertJournalOptions, assertPrefix, assertTimeout, DEFAULT_PREFIX, type JournalOptions } from './store-call.ts';
 import type { ViewletStore } from './types.ts';
 import { assertUpstashCredentials, createUpstashStore, type UpstashStoreOptions } from './upstash-store.ts';
 
-export type StoreKind = 'memory' | 'redis' | 'upstash';
+export type StoreKind = 'memory' | 'redis' | 'redis-cluster' | 'upstash';
 
 export type Env = Record<string, string | undefined>;
 
@@ -25,14 +31,25 @@ export interface StoreFromEnvOptions {
   kind?: StoreKind;
   /** Key prefix of every store. Default: env `VIEWLET_CACHE_PREFIX`, else `'nv:'`. */
   prefix?: string;
-  /** Deadline of every store call, in ms. Default: env `VIEWLET_STORE_TIMEOUT_MS`, else the store's default (1000). */
+  /**
+   * The cache's read deadline, in ms: returned by `resolveStoreConfig` for the
+   * cache handler, not given to the store (whose own `timeoutMs` is a hard bound).
+   * Default: env `VIEWLET_STORE_TIMEOUT_MS`, else the cache's default.
+   */
   timeoutMs?: number;
   /** Options of the memory store (its `prefix` is overridden by `prefix`). */
   memory?: MemoryStoreOptions;
   /** Options of the Redis store; `url` or `client` here win over `REDIS_URL`. */
   redis?: RedisStoreOptions;
+  /** Options of the Redis Cluster store; `urls` or `client` here win over `REDIS_CLUSTER_URLS`. */
+  redisCluster?: RedisClusterStoreOptions;
   /** Options of the Upstash store; `url`/`token`/`client` here win over the env variables. */
   upstash?: UpstashStoreOptions;
+  /**
+   * Whether a client package can be imported. Default: resolved from next-viewlet's
+   * own location, as the store's `import()` will. For tests and unusual module layouts.
+   */
+  isInstalled?: (pkg: string) => boolean;
 }
 
 /** What `storeFromEnv` would create, and why (`source` names the option or variable that decided). */
@@ -40,27 +57,24 @@ export interface StoreConfig {
   kind: StoreKind;
   prefix: string;
   source: string;
+  /** The cache's read deadline, when configured (`VIEWLET_STORE_TIMEOUT_MS` or the `timeoutMs` option). */
   timeoutMs?: number;
+  /** Journal bounds from `VIEWLET_JOURNAL_MAX_LENGTH` / `VIEWLET_JOURNAL_RETENTION_MS`, when set. */
+  journal: JournalOptions;
 }
 
-const KINDS: readonly StoreKind[] = ['memory', 'redis', 'upstash'];
+const KINDS: readonly StoreKind[] = ['memory', 'redis', 'redis-cluster', 'upstash'];
 
 /** Validates the configuration and tells which store it selects, without creating it. Throws `E_STORE_CONFIG`. */
 export function resolveStoreConfig(env: Env = process.env, options: StoreFromEnvOptions = {}): StoreConfig {
-  const get = (name: string) => env[name]?.trim() || undefined;
-  const prefix = assertPrefix(
-    options.prefix ?? get('VIEWLET_CACHE_PREFIX') ?? DEFAULT_PREFIX,
-    'VIEWLET_CACHE_PREFIX (or the prefix option)',
-  );
-  const timeoutText = get('VIEWLET_STORE_TIMEOUT_MS');
-  const timeoutMs =
-    options.timeoutMs ?? (timeoutText === undefined ? undefined : assertTimeout(Number(timeoutText), 'VIEWLET_STORE_TIMEOUT_MS'));
+  const vars = readVars(env, options);
+  const prefix = assertPrefix(options.prefix ?? vars.prefix ?? DEFAULT_PREFIX, 'VIEWLET_CACHE_PREFIX (or the prefix option)');
   if (options.timeoutMs !== undefined) assertTimeout(options.timeoutMs);
+  const timeoutMs =
+    options.timeoutMs ?? (vars.timeout === undefined ? undefined : assertTimeout(Number(vars.timeout), 'VIEWLET_STORE_TIMEOUT_MS'));
+  const journal = journalFrom(vars);
 
-  const redisUrl = options.redis?.url ?? get('REDIS_URL');
-  const upstashUrl = options.upstash?.url ?? get('UPSTASH_REDIS_REST_URL') ?? get('KV_REST_API_URL');
-  const upstashToken = options.upstash?.token ?? get('UPSTASH_REDIS_REST_TOKEN') ?? get('KV_REST_API_TOKEN');
-  const forced = options.kind ?? get('VIEWLET_STORE');
+  const forced = options.kind ?? vars.kind;
   let kind: StoreKind;
   let source: string;
   if (forced !== undefined) {
@@ -74,46 +88,85 @@ export function resolveStoreConfig(env: Env = process.env, options: StoreFromEnv
     source = options.kind ? 'the kind option' : 'VIEWLET_STORE';
   } else if (options.redis?.client || options.redis?.url) {
     [kind, source] = ['redis', 'the redis option'];
+  } else if (options.redisCluster?.client || options.redisCluster?.urls) {
+    [kind, source] = ['redis-cluster', 'the redisCluster option'];
   } else if (options.upstash?.client || options.upstash?.url) {
     [kind, source] = ['upstash', 'the upstash option'];
-  } else if (redisUrl) {
+  } else if (vars.clusterUrls) {
+    [kind, source] = ['redis-cluster', 'REDIS_CLUSTER_URLS'];
+  } else if (vars.redisUrl) {
     [kind, source] = ['redis', 'REDIS_URL'];
-  } else if (upstashUrl || upstashToken) {
-    [kind, source] = [
-      'upstash',
-      get('UPSTASH_REDIS_REST_URL') || get('UPSTASH_REDIS_REST_TOKEN') ? 'UPSTASH_REDIS_REST_*' : 'KV_REST_API_*',
-    ];
+  } else if (vars.upstashUrl || vars.upstashToken) {
+    [kind, source] = ['upstash', vars.upstashSource];
   } else {
-    [kind, source] = ['memory', 'the default (no REDIS_URL or UPSTASH_REDIS_REST_URL)'];
+    [kind, source] = ['memory', 'the default (no REDIS_URL, REDIS_CLUSTER_URLS or UPSTASH_REDIS_REST_URL)'];
   }
 
-  if (kind === 'redis' && !options.redis?.client) assertRedisUrl(redisUrl, `REDIS_URL (store chosen by ${source})`);
-  if (kind === 'upstash' && !options.upstash?.client)
-    assertUpstashCredentials(upstashUrl, upstashToken, `the upstash store (chosen by ${source})`);
-  return { kind, prefix, source, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
+  const injected = kind !== 'memory' && clientOf(kind, options) !== undefined;
+  if (kind === 'redis' && !injected) assertRedisUrl(vars.redisUrl, `REDIS_URL (store chosen by ${source})`);
+  if (kind === 'redis-cluster' && !injected) assertClusterUrls(vars.clusterUrls, `REDIS_CLUSTER_URLS (store chosen by ${source})`);
+  if (kind === 'upstash' && !injected) {
+    assertUpstashCredentials(vars.upstashUrl, vars.upstashToken, `the upstash store (chosen by ${source})`);
+  }
+  if (kind !== 'memory' && !injected) {
+    const pkg = CLIENT_PACKAGES[kind];
+    if (!(options.isInstalled ?? isPackageInstalled)(pkg)) throw missingPackage(`the ${kind} store (chosen by ${source})`, pkg);
+  }
+  return { kind, prefix, source, journal, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
 }
 
 /** Creates the store the options and environment select (see the module comment). Throws `E_STORE_CONFIG` when invalid. */
 export function storeFromEnv(env: Env = process.env, options: StoreFromEnvOptions = {}): ViewletStore {
   const config = resolveStoreConfig(env, options);
-  const get = (name: string) => env[name]?.trim() || undefined;
-  const { prefix } = config;
-  const timeout = config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs };
-  debugLog('store', `using the ${config.kind} store (chosen by ${config.source}), prefix ${prefix}`);
+  const vars = readVars(env, options);
+  const common = { ...config.journal, prefix: config.prefix };
+  debugLog('store', `using the ${config.kind} store (chosen by ${config.source}), prefix ${config.prefix}`);
   switch (config.kind) {
     case 'memory':
-      return createMemoryStore({ ...options.memory, prefix });
+      return createMemoryStore({ ...config.journal, ...options.memory, prefix: config.prefix });
     case 'redis':
-      return createRedisStore({ ...timeout, ...options.redis, url: options.redis?.url ?? get('REDIS_URL'), prefix });
+      return createRedisStore({ ...common, ...options.redis, url: vars.redisUrl, prefix: config.prefix });
+    case 'redis-cluster':
+      return createRedisClusterStore({ ...common, ...options.redisCluster, urls: vars.clusterUrls, prefix: config.prefix });
     case 'upstash':
-      return createUpstashStore({
-        ...timeout,
-        ...options.upstash,
-        url: options.upstash?.url ?? get('UPSTASH_REDIS_REST_URL') ?? get('KV_REST_API_URL'),
-        token: options.upstash?.token ?? get('UPSTASH_REDIS_REST_TOKEN') ?? get('KV_REST_API_TOKEN'),
-        prefix,
-      });
+      return createUpstashStore({ ...common, ...options.upstash, url: vars.upstashUrl, token: vars.upstashToken, prefix: config.prefix });
   }
+}
+
+/** The variables, trimmed (blank = unset), with the explicit options' urls winning. */
+function readVars(env: Env, options: StoreFromEnvOptions) {
+  const get = (name: string) => env[name]?.trim() || undefined;
+  const clusterText = get('REDIS_CLUSTER_URLS');
+  return {
+    prefix: get('VIEWLET_CACHE_PREFIX'),
+    timeout: get('VIEWLET_STORE_TIMEOUT_MS'),
+    journalMaxLength: get('VIEWLET_JOURNAL_MAX_LENGTH'),
+    journalRetention: get('VIEWLET_JOURNAL_RETENTION_MS'),
+    kind: get('VIEWLET_STORE'),
+    redisUrl: options.redis?.url ?? get('REDIS_URL'),
+    clusterUrls: options.redisCluster?.urls ?? clusterText?.split(',').filter((url) => url.trim() !== ''),
+    upstashUrl: options.upstash?.url ?? get('UPSTASH_REDIS_REST_URL') ?? get('KV_REST_API_URL'),
+    upstashToken: options.upstash?.token ?? get('UPSTASH_REDIS_REST_TOKEN') ?? get('KV_REST_API_TOKEN'),
+    upstashSource: get('UPSTASH_REDIS_REST_URL') || get('UPSTASH_REDIS_REST_TOKEN') ? 'UPSTASH_REDIS_REST_*' : 'KV_REST_API_*',
+  };
+}
+
+function journalFrom(vars: ReturnType<typeof readVars>): JournalOptions {
+  const journal: JournalOptions = {};
+  const whole = (text: string, name: string) => {
+    if (!/^\d+$/.test(text)) throw new ViewletError('E_STORE_CONFIG', `${name} must be a whole number, got ${JSON.stringify(text)}.`);
+    return Number(text);
+  };
+  if (vars.journalMaxLength !== undefined) journal.journalMaxLength = whole(vars.journalMaxLength, 'VIEWLET_JOURNAL_MAX_LENGTH');
+  if (vars.journalRetention !== undefined) journal.journalRetentionMs = whole(vars.journalRetention, 'VIEWLET_JOURNAL_RETENTION_MS');
+  assertJournalOptions(journal);
+  return journal;
+}
+
+function clientOf(kind: Exclude<StoreKind, 'memory'>, options: StoreFromEnvOptions): unknown {
+  if (kind === 'redis') return options.redis?.client;
+  if (kind === 'redis-cluster') return options.redisCluster?.client;
+  return options.upstash?.client;
 }
 
 const PROCESS_STORE = Symbol.for('next-viewlet.store');

@@ -3,26 +3,76 @@
  * stable code and no stored values, and one place for the key prefix rules.
  */
 import { ViewletError } from '../core/errors.ts';
+import { createLog, defaultLog, type Log, type ViewletLogger } from '../util/log.ts';
 
 /** Default key prefix of every store: `nv:`. */
 export const DEFAULT_PREFIX = 'nv:';
 
-/** Options every remote store takes. */
-export interface RemoteStoreOptions {
-  /** Prepended to every key, so several apps or environments can share one database. Default `'nv:'`. */
-  prefix?: string;
-  /** Deadline of every call in ms (retries included); a longer call rejects with `E_STORE_TIMEOUT`. Default 1000. */
-  timeoutMs?: number;
+/** How long the invalidation journal keeps entries: by count and by age, whichever is hit first. */
+export interface JournalOptions {
+  /**
+   * Most journal entries kept. An instance that falls further behind re-reads
+   * the records of every tag it holds once.
+   * @default 10000
+   */
+  journalMaxLength?: number;
+  /**
+   * Age after which journal entries are dropped, in ms.
+   * @default 86400000 (1 day)
+   */
+  journalRetentionMs?: number;
 }
 
-const PREFIX_RE = /^[\x21-\x7e]{1,64}$/;
+/** Throws `E_STORE_CONFIG` unless the journal bounds are sensible whole numbers. */
+export function assertJournalOptions(options: JournalOptions): { maxLength: number; retentionMs: number } {
+  const maxLength = options.journalMaxLength ?? 10_000;
+  const retentionMs = options.journalRetentionMs ?? 86_400_000;
+  if (!Number.isInteger(maxLength) || maxLength < 1 || maxLength > 10_000_000) {
+    throw new ViewletError('E_STORE_CONFIG', `journalMaxLength must be a whole number from 1 to 10000000, got ${maxLength}.`);
+  }
+  if (!Number.isInteger(retentionMs) || retentionMs < 1000) {
+    throw new ViewletError(
+      'E_STORE_CONFIG',
+      `journalRetentionMs must be a whole number of milliseconds, at least 1000, got ${retentionMs}.`,
+    );
+  }
+  return { maxLength, retentionMs };
+}
 
-/** Throws `E_STORE_CONFIG` unless `prefix` is 1-64 printable ASCII characters without spaces. */
+/** Default hard upper bound of every remote store call, in ms. */
+export const DEFAULT_STORE_TIMEOUT_MS = 10_000;
+
+/** Options every remote store takes. */
+export interface RemoteStoreOptions extends JournalOptions {
+  /**
+   * Prepended to every key, so several apps or environments can share one database:
+   * 1-64 printable ASCII characters without spaces or braces.
+   * @default 'nv:'
+   */
+  prefix?: string;
+  /**
+   * Hard upper bound of every call in ms (retries included): a longer call rejects
+   * with `E_STORE_TIMEOUT`, so no call waits forever. It is a safety net, not the
+   * cache's read deadline (the cache applies its own, tighter one).
+   * @default 10000
+   */
+  timeoutMs?: number;
+  /**
+   * Where the store's warnings (connection lost, back again) and debug lines go.
+   * @default the console, each line prefixed with `[next-viewlet]`
+   */
+  logger?: ViewletLogger;
+}
+
+// Printable ASCII without spaces or braces: the stores put `{hash tags}` in keys for Redis Cluster.
+const PREFIX_RE = /^[\x21-\x7a|~]{1,64}$/;
+
+/** Throws `E_STORE_CONFIG` unless `prefix` is 1-64 printable ASCII characters without spaces or braces. */
 export function assertPrefix(prefix: string, where = 'prefix'): string {
   if (typeof prefix !== 'string' || !PREFIX_RE.test(prefix)) {
     throw new ViewletError(
       'E_STORE_CONFIG',
-      `${where} must be 1-64 printable ASCII characters without spaces (e.g. 'nv:' or 'shop-prod:'), got ${JSON.stringify(prefix)}.`,
+      `${where} must be 1-64 printable ASCII characters without spaces or braces (e.g. 'nv:' or 'shop-prod:'), got ${JSON.stringify(prefix)}.`,
     );
   }
   return prefix;
@@ -61,4 +111,9 @@ export function ttlOf(ttlMs: number): number {
     throw new ViewletError('E_STORE_FAILED', `ttlMs must be a positive number of milliseconds, got ${ttlMs}.`);
   }
   return Math.max(1, Math.ceil(ttlMs));
+}
+
+/** The log of a store: its own logger's, else the process-wide one (so warnings are not repeated per store). */
+export function storeLog(logger: ViewletLogger | undefined): Log {
+  return logger ? createLog(logger) : defaultLog;
 }

@@ -1,143 +1,89 @@
 /**
  * A store on Upstash Redis over its REST API (`@upstash/redis`, imported on
  * first use). For platforms without long-lived TCP connections. Values are
- * read as text (`automaticDeserialization: false`); every call has a deadline
- * (the client's function-form `signal`, which throws, plus our own), retries
- * are bounded, and client errors are logged without the command (Upstash puts
- * the whole command, values included, in its error messages).
+ * read as text (`automaticDeserialization: false`); every request is aborted
+ * at the store's hard bound (the client's function-form `signal`, which
+ * throws), retries are bounded, and client errors are cut to their reason
+ * (Upstash puts the whole command, values included, in its error messages).
  */
 import { ViewletError } from '../core/errors.ts';
-import { warnOnce } from '../util/log.ts';
-import { COMPARE_AND_DELETE, isNoScriptError } from './scripts.ts';
-import { assertPrefix, assertTimeout, DEFAULT_PREFIX, storeFailure, storeTimeout, ttlOf, type RemoteStoreOptions } from './store-call.ts';
-import { withTimeout } from '../util/with-timeout.ts';
+import { importLib } from './import-lib.ts';
+import { createRedisProtocolStore, type RedisExecutor } from './redis-protocol.ts';
+import type { RemoteStoreOptions } from './store-call.ts';
 import type { ViewletStore } from './types.ts';
 
 /** The part of an `@upstash/redis` client this store uses; `new Redis(...)` is one. */
 export interface UpstashClient {
   mget(...keys: string[]): Promise<unknown>;
-  get(key: string): Promise<unknown>;
-  set(key: string, value: string, options: { px: number; nx?: true }): Promise<unknown>;
+  set(key: string, value: string, options: { px: number }): Promise<unknown>;
   del(...keys: string[]): Promise<unknown>;
   evalsha(sha1: string, keys: string[], args: string[]): Promise<unknown>;
+  evalshaRo(sha1: string, keys: string[], args: string[]): Promise<unknown>;
   eval(script: string, keys: string[], args: string[]): Promise<unknown>;
+  evalRo(script: string, keys: string[], args: string[]): Promise<unknown>;
   time(): Promise<unknown>;
-  pipeline(): UpstashPipeline;
-}
-
-/** An `@upstash/redis` pipeline: commands sent together in one request, run in order. */
-export interface UpstashPipeline {
-  set(key: string, value: string, options: { px: number; nx?: true }): UpstashPipeline;
-  get(key: string): UpstashPipeline;
-  exec(): Promise<unknown[]>;
 }
 
 export interface UpstashStoreOptions extends RemoteStoreOptions {
-  /** REST URL (`https://…upstash.io`). Ignored with `client`. Default: env `UPSTASH_REDIS_REST_URL`, then `KV_REST_API_URL`. */
+  /** REST URL (`https://…upstash.io`). Required unless `client` is given. */
   url?: string;
-  /** REST token. Ignored with `client`. Default: env `UPSTASH_REDIS_REST_TOKEN`, then `KV_REST_API_TOKEN`. */
+  /** REST token. Required unless `client` is given. */
   token?: string;
   /**
    * An `@upstash/redis` client to use instead of creating one. Create it with
-   * `automaticDeserialization: false` so values come back as stored. Default: a new client.
+   * `automaticDeserialization: false` so values come back as stored.
+   * @default a new client for `url` and `token`
    */
   client?: UpstashClient;
-  /** Retries after a network error (not after a timeout), with backoff 50 ms × 2ⁿ. Default 2. */
+  /**
+   * Retries after a network error (not after a timeout), with a backoff of 50 ms × 2ⁿ.
+   * @default 2
+   */
   retries?: number;
 }
 
 /** Creates an Upstash store. Nothing is sent until the first call. */
-export function createUpstashStore(options: UpstashStoreOptions = {}): ViewletStore {
-  const prefix = assertPrefix(options.prefix ?? DEFAULT_PREFIX);
-  const timeoutMs = assertTimeout(options.timeoutMs ?? 1000);
+export function createUpstashStore(options: UpstashStoreOptions): ViewletStore {
   const retries = options.retries ?? 2;
   if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
     throw new ViewletError('E_STORE_CONFIG', `upstash store: retries must be a whole number from 0 to 10, got ${retries}.`);
   }
-  const url = options.url ?? (process.env.UPSTASH_REDIS_REST_URL || process.env.KV_REST_API_URL);
-  const token = options.token ?? (process.env.UPSTASH_REDIS_REST_TOKEN || process.env.KV_REST_API_TOKEN);
-  if (!options.client) assertUpstashCredentials(url, token, 'upstash store');
-  let clientPromise: Promise<UpstashClient> | undefined;
-  let closed = false;
+  if (!options.client) assertUpstashCredentials(options.url, options.token, 'upstash store');
 
-  async function open(): Promise<UpstashClient> {
-    if (options.client) return options.client;
-    let Redis: typeof import('@upstash/redis')['Redis'];
-    try {
-      ({ Redis } = await import('@upstash/redis'));
-    } catch (cause) {
-      const message = 'upstash store: the `@upstash/redis` package is not installed; run `npm install @upstash/redis`.';
-      warnOnce('upstash-missing', message);
-      throw new ViewletError('E_STORE_CONFIG', message, { cause });
-    }
-    return new Redis({
-      url: url!,
-      token: token!,
-      retry: { retries, backoff: (n: number) => Math.min(50 * 2 ** n, 1000) },
-      // The function form makes a timed-out request throw (a fired plain signal makes reads resolve to its reason).
-      signal: () => AbortSignal.timeout(timeoutMs),
-      enableTelemetry: false,
-      automaticDeserialization: false,
-      latencyLogging: false,
-    }) as unknown as UpstashClient;
-  }
-
-  async function call<T>(op: string, run: (client: UpstashClient) => Promise<unknown>): Promise<T> {
-    if (closed) throw new ViewletError('E_STORE_CLOSED', 'upstash store: used after close(); create a new store.');
-    const work = (async () => run(await (clientPromise ??= open())))();
-    try {
-      return (await withTimeout(work, timeoutMs, () => storeTimeout(`upstash store: ${op}`, timeoutMs))) as T;
-    } catch (error) {
-      throw storeFailure('upstash', op, redact(error));
-    }
-  }
-
-  const k = (key: string) => prefix + key;
-
-  return {
+  return createRedisProtocolStore({
     name: 'upstash',
-    shared: true,
-    async getMany(keys) {
-      if (keys.length === 0) return [];
-      const values = await call<unknown[]>('MGET', (c) => c.mget(...keys.map(k)));
-      return values.map((value) => (typeof value === 'string' ? value : null));
-    },
-    async set(key, value, ttlMs) {
-      await call('SET', (c) => c.set(k(key), value, { px: ttlOf(ttlMs) }));
-    },
-    async setIfAbsent(key, value, ttlMs) {
-      // One request, run in order: GET sees our value if SET won, else the holder's (or null if it just expired).
-      const [set, current] = await call<unknown[]>('SET NX', (c) =>
-        c
-          .pipeline()
-          .set(k(key), value, { px: ttlOf(ttlMs), nx: true })
-          .get(k(key))
-          .exec(),
-      );
-      return set === 'OK' ? true : typeof current === 'string' ? current : null;
-    },
-    async deleteIfEquals(key, value) {
-      let deleted: unknown;
-      try {
-        deleted = await call('EVALSHA', (c) => c.evalsha(COMPARE_AND_DELETE.sha1, [k(key)], [value]));
-      } catch (error) {
-        if (!isNoScriptError(error)) throw error;
-        deleted = await call('EVAL', (c) => c.eval(COMPARE_AND_DELETE.script, [k(key)], [value]));
+    options,
+    redact,
+    async open({ timeoutMs }): Promise<RedisExecutor> {
+      let client = options.client;
+      if (!client) {
+        const { Redis } = await importLib('upstash', '@upstash/redis', () => import('@upstash/redis'));
+        client = new Redis({
+          url: options.url!,
+          token: options.token!,
+          retry: { retries, backoff: (n: number) => Math.min(50 * 2 ** n, 1000) },
+          // The function form makes a timed-out request throw (a fired plain signal makes reads resolve to its reason).
+          signal: () => AbortSignal.timeout(timeoutMs),
+          enableTelemetry: false,
+          automaticDeserialization: false,
+          latencyLogging: false,
+        }) as unknown as UpstashClient;
       }
-      return Number(deleted) === 1;
+      const c = client;
+      // Commands issued in one tick go out together (the client's auto-pipelining), one /pipeline
+      // request for the reads and one for the writes: read-only scripts go as EVALSHA_RO, with the reads.
+      return {
+        mget: (keys) => c.mget(...keys),
+        set: (key, value, px) => c.set(key, value, { px }),
+        del: (keys) => c.del(...keys),
+        time: () => c.time(),
+        evalsha: ({ sha1, readOnly }, keys, args) => (readOnly ? c.evalshaRo(sha1, keys, args) : c.evalsha(sha1, keys, args)),
+        eval: ({ script, readOnly }, keys, args) => (readOnly ? c.evalRo(script, keys, args) : c.eval(script, keys, args)),
+        // Stateless HTTP: nothing to release.
+        close: async () => {},
+      };
     },
-    async delete(keys) {
-      if (keys.length > 0) await call('DEL', (c) => c.del(...keys.map(k)));
-    },
-    async time() {
-      const [seconds, micros] = await call<[unknown, unknown]>('TIME', (c) => c.time());
-      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-    },
-    async close() {
-      // Stateless HTTP: nothing to release.
-      closed = true;
-    },
-  };
+  });
 }
 
 /** Throws `E_STORE_CONFIG` unless both are set and the URL is http(s). Never echoes the token. */

@@ -1,157 +1,245 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createStoreClock } from '../../src/cache/store-clock.ts';
-import {
-  createTagSystem,
-  mergeTagRecord,
-  parseTagRecord,
-  tagFreshness,
-  unionTagRecords,
-  type TagRecord,
-} from '../../src/cache/tag-system.ts';
-import { createMemoryStore } from '../../src/stores/memory-store.ts';
+import { createTagSystem, type TagSystemOptions } from '../../src/cache/tag-system.ts';
 import { chaosStore } from '../support/chaos-store.ts';
-import { sleep } from '../support/unhandled-rejections.ts';
+import { type ManualClock, manualClock } from '../support/manual-clock.ts';
+import { sharedMemoryStore } from '../support/shared-memory-store.ts';
 
-const YEAR = 31_536_000_000;
+const YEAR_S = 31_536_000;
 
-describe('tagFreshness', () => {
-  it('leaves entries generated after the invalidation fresh', () => {
-    expect(tagFreshness({ at: 1000, expireAt: 1000 }, 1001, 5000)).toBe('fresh');
-    expect(tagFreshness(undefined, 0, 5000)).toBe('fresh');
-    expect(tagFreshness(parseTagRecord(null), 0, 5000)).toBe('fresh');
+/** Instances (tag systems) on one shared in-process store, all on one manual clock. */
+function cluster(options: { journalMaxLength?: number; maxKnownTags?: number } = {}) {
+  const clock = manualClock();
+  const backend = sharedMemoryStore({ now: clock.now, ...(options.journalMaxLength && { journalMaxLength: options.journalMaxLength }) });
+  const instance = (extra: Partial<TagSystemOptions> = {}) => {
+    const store = chaosStore(backend);
+    const tags = createTagSystem({
+      store,
+      clock: createStoreClock(store, { now: clock.now }),
+      recordTtlMs: YEAR_S * 1000,
+      now: clock.now,
+      ...(options.maxKnownTags && { maxKnownTags: options.maxKnownTags }),
+      ...extra,
+    });
+    return { store, tags };
+  };
+  return { clock, instance };
+}
+
+/** Moves the clock on so that what follows happens strictly later. */
+const later = (clock: ManualClock, ms = 10) => {
+  clock.advance(ms);
+  return clock.now();
+};
+
+describe('tag system on the journal', () => {
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
-  it('hard: expired from the invalidation on (generation start at or before it)', () => {
-    const hard = { at: 1000, expireAt: 1000 };
-    expect(tagFreshness(hard, 999, 1000)).toBe('expired');
-    expect(tagFreshness(hard, 1000, 1000)).toBe('expired');
+  it("sees another instance's invalidation at its next refresh, in one journal read", async () => {
+    const { clock, instance } = cluster();
+    const a = instance();
+    const b = instance();
+    await a.tags.refresh();
+    const generated = later(clock);
+    later(clock);
+    await b.tags.invalidate(['product:1']);
+    expect(a.tags.freshness(['product:1'], generated, clock.now())).toBe('fresh');
+    a.store.resetCalls();
+    await a.tags.refresh();
+    expect(a.store.calls).toMatchObject({ readJournal: 1, getTagRecords: 0 });
+    expect(a.tags.freshness(['product:1'], generated, clock.now())).toBe('expired');
+    expect(a.tags.freshness(['product:1'], later(clock), clock.now())).toBe('fresh');
   });
 
-  it("soft: stale until the invalidation's own expiry, then expired (not a year-long miss)", () => {
-    const soft = { at: 1000, expireAt: 1000 + YEAR };
-    expect(tagFreshness(soft, 500, 2000)).toBe('stale');
-    expect(tagFreshness(soft, 500, 1000 + YEAR - 1)).toBe('stale');
-    expect(tagFreshness(soft, 500, 1000 + YEAR)).toBe('expired');
-    expect(tagFreshness({ at: 1000 }, 500, Number.MAX_SAFE_INTEGER)).toBe('stale');
+  it('a refresh costs one read with no entries however many tags the instance has seen', async () => {
+    const { clock, instance } = cluster();
+    const a = instance();
+    const b = instance();
+    await a.tags.refresh();
+    await b.tags.invalidate(Array.from({ length: 500 }, (_, i) => `seen:${i}`));
+    await a.tags.refresh();
+    await a.tags.load(
+      Array.from({ length: 2000 }, (_, i) => `_N_T_/paths/${i}`),
+      clock.now() - 60_000,
+    );
+    a.store.resetCalls();
+    for (let i = 0; i < 5; i++) await a.tags.refresh();
+    expect(a.store.calls).toMatchObject({ readJournal: 5, getTagRecords: 0, getMany: 0 });
   });
 
-  it('honours an earlier hard floor under a later soft invalidation', () => {
-    const record = { at: 2000, expireAt: 2000 + YEAR, hardAt: 1000 };
-    expect(tagFreshness(record, 900, 3000)).toBe('expired');
-    expect(tagFreshness(record, 1500, 3000)).toBe('stale');
-  });
-});
-
-describe('mergeTagRecord', () => {
-  it('writes a hard invalidation as expired at once', () => {
-    expect(mergeTagRecord(null, 1000, 1000)).toEqual({ at: 1000, expireAt: 1000 });
-    expect(mergeTagRecord({ at: 500, expireAt: 500 + YEAR }, 1000, 1000)).toEqual({ at: 1000, expireAt: 1000 });
-  });
-
-  it('writes a soft one with its expiry, or none', () => {
-    expect(mergeTagRecord(null, 1000, 1000 + YEAR)).toEqual({ at: 1000, expireAt: 1000 + YEAR });
-    expect(mergeTagRecord(null, 1000, undefined)).toEqual({ at: 1000 });
-  });
-
-  it('keeps a matured earlier invalidation as the hard floor', () => {
-    expect(mergeTagRecord({ at: 500, expireAt: 500 }, 1000, 1000 + YEAR)).toEqual({ at: 1000, expireAt: 1000 + YEAR, hardAt: 500 });
-    const twice = mergeTagRecord({ at: 1000, expireAt: 1000 + YEAR, hardAt: 500 }, 1000 + YEAR + 5, 1000 + 2 * YEAR);
-    expect(twice).toEqual({ at: 1000 + YEAR + 5, expireAt: 1000 + 2 * YEAR, hardAt: 1000 });
+  it('needs no record read for an entry generated after the first journal read; an older one reads its unknown tags once', async () => {
+    const { clock, instance } = cluster();
+    const a = instance();
+    const b = instance();
+    const old = later(clock);
+    later(clock);
+    await b.tags.invalidate(['before-a-started']);
+    later(clock);
+    await a.tags.refresh(); // coverage starts here
+    a.store.resetCalls();
+    await a.tags.load(['before-a-started', 'other'], later(clock));
+    expect(a.store.calls.getTagRecords).toBe(0);
+    await a.tags.load(['before-a-started', 'other'], old);
+    expect(a.store.calls.getTagRecords).toBe(1);
+    expect(a.tags.freshness(['before-a-started'], old, clock.now())).toBe('expired');
+    expect(a.tags.freshness(['other'], old, clock.now())).toBe('fresh');
+    await a.tags.load(['before-a-started', 'other'], old); // both known now, "never invalidated" included
+    expect(a.store.calls.getTagRecords).toBe(1);
   });
 
-  it('keeps the earlier of two pending expiries (never serves past one)', () => {
-    const merged = mergeTagRecord({ at: 1000, expireAt: 61_000 }, 2000, 2000 + YEAR);
-    expect(merged).toEqual({ at: 2000, expireAt: 61_000 });
-    expect(tagFreshness(merged, 500, 61_000)).toBe('expired');
+  it('before its first journal read an instance reads the records of every unknown tag', async () => {
+    const { clock, instance } = cluster();
+    const b = instance();
+    await b.tags.invalidate(['t']);
+    const a = instance();
+    await a.tags.load(['t'], later(clock) - 20);
+    expect(a.store.calls.getTagRecords).toBe(1);
+    expect(a.tags.freshness(['t'], clock.now() - 20, clock.now())).toBe('expired');
   });
 
-  it('never moves the invalidation time backwards (a store clock behind the writer)', () => {
-    expect(mergeTagRecord({ at: 5000, expireAt: 5000 + YEAR }, 4000, 4000 + YEAR).at).toBe(5000);
+  it('an instance that fell behind the journal re-reads the tags it holds, and its coverage starts where the journal does', async () => {
+    const { clock, instance } = cluster({ journalMaxLength: 2 });
+    const a = instance();
+    const b = instance();
+    await a.tags.refresh();
+    const generated = later(clock);
+    later(clock);
+    await a.tags.load(['held'], generated - 100); // A holds a record for `held` (never invalidated)
+    await b.tags.invalidate(['held']);
+    await b.tags.invalidate(['unheld']);
+    await b.tags.invalidate(['x', 'y']); // trims `held` and `unheld` out of the journal
+    a.store.resetCalls();
+    await a.tags.refresh();
+    expect(a.store.calls).toMatchObject({ readJournal: 1, getTagRecords: 1 });
+    expect(a.tags.freshness(['held'], generated, clock.now())).toBe('expired');
+    expect(a.tags.freshness(['x'], generated, clock.now())).toBe('expired');
+    // `unheld` went by in the trimmed part: an entry from before the journal's start reads it.
+    await a.tags.load(['unheld'], generated);
+    expect(a.store.calls.getTagRecords).toBe(2);
+    expect(a.tags.freshness(['unheld'], generated, clock.now())).toBe('expired');
   });
 
-  it('parses what it writes, and ignores garbage', () => {
-    const record: TagRecord = { at: 1, expireAt: 2, hardAt: 0 };
-    expect(parseTagRecord(JSON.stringify(record))).toEqual(record);
-    expect(parseTagRecord('{"at":"yesterday"}').at).toBe(Number.NEGATIVE_INFINITY);
-    expect(parseTagRecord('not json').at).toBe(Number.NEGATIVE_INFINITY);
+  it('after forgetting a record (LRU), entries generated up to it read their unknown tags again', async () => {
+    const { clock, instance } = cluster({ maxKnownTags: 2 });
+    const a = instance();
+    const b = instance();
+    await a.tags.refresh();
+    const generated = later(clock);
+    later(clock);
+    await b.tags.invalidate(['one']);
+    await b.tags.invalidate(['two']);
+    await b.tags.invalidate(['three']); // A learns all three and can hold two
+    await a.tags.refresh();
+    a.store.resetCalls();
+    await a.tags.load(['one', 'two', 'three'], generated);
+    expect(a.store.calls.getTagRecords).toBe(1);
+    expect(a.tags.freshness(['one', 'two', 'three'], generated, clock.now())).toBe('expired');
+    await a.tags.load(['one'], later(clock));
+    expect(a.store.calls.getTagRecords).toBe(1);
   });
-});
 
-describe('unionTagRecords', () => {
-  it('keeps a soft invalidation soft when an older hard one is learnt after it', () => {
-    // hard at 1000 (learnt late, e.g. written again after an outage), soft at 2000
-    const union = unionTagRecords({ at: 2000, expireAt: 2000 + YEAR }, { at: 1000, expireAt: 1000 }, 3000);
-    expect(union).toEqual({ at: 2000, expireAt: 2000 + YEAR, hardAt: 1000 });
-    expect(tagFreshness(union, 1500, 3000)).toBe('stale');
-    expect(tagFreshness(union, 900, 3000)).toBe('expired');
-    expect(unionTagRecords({ at: 1000, expireAt: 1000 }, { at: 2000, expireAt: 2000 + YEAR }, 3000)).toEqual(union);
+  it('reads a long journal in pages within one refresh', async () => {
+    const { clock, instance } = cluster();
+    const a = instance();
+    const b = instance();
+    await a.tags.refresh();
+    const generated = later(clock);
+    later(clock);
+    await b.tags.invalidate(Array.from({ length: 2500 }, (_, i) => `bulk:${i}`));
+    a.store.resetCalls();
+    await a.tags.refresh();
+    expect(a.store.calls.readJournal).toBe(3);
+    expect(a.tags.freshness(['bulk:0', 'bulk:2499'], generated, clock.now())).toBe('expired');
   });
 
-  it('is a hard record when the newest invalidation is hard, and ignores never-invalidated', () => {
-    expect(unionTagRecords({ at: 1000, expireAt: 1000 + YEAR }, { at: 2000, expireAt: 2000 }, 3000)).toEqual({ at: 2000, expireAt: 2000 });
-    expect(unionTagRecords(parseTagRecord(null), { at: 5 }, 10)).toEqual({ at: 5 });
-    expect(unionTagRecords(parseTagRecord(null), null, 10).at).toBe(Number.NEGATIVE_INFINITY);
+  it('a soft invalidation is stale until its expiry; a hard one after it expires what it covers', async () => {
+    const { clock, instance } = cluster();
+    const a = instance();
+    await a.tags.refresh();
+    const first = later(clock);
+    later(clock);
+    expect(await a.tags.invalidate(['t'], { expire: 60 })).toMatchObject({ recorded: true });
+    expect(a.tags.freshness(['t'], first, clock.now())).toBe('stale');
+    clock.advance(60_000);
+    expect(a.tags.freshness(['t'], first, clock.now())).toBe('expired');
+    const second = later(clock);
+    later(clock);
+    await a.tags.invalidate(['t'], {}); // revalidateTag(t, 'max'): stale until re-rendered
+    expect(a.tags.freshness(['t'], second, clock.now() + YEAR_S * 1000)).toBe('stale');
+    expect(a.tags.freshness(['t'], first, clock.now())).toBe('expired');
   });
-});
 
-describe('tag system', () => {
-  /** Two tag systems (two instances) on one memory store; the first one's store calls can fail or be held back. */
-  function twoInstances() {
-    const inner = createMemoryStore({ prefix: 'tags:' });
-    const flaky = chaosStore(inner);
-    let gate: Promise<void> | undefined;
-    let release!: () => void;
-    const gated = {
-      ...flaky,
-      async getMany(keys: readonly string[]) {
-        const wait = gate; // only the call made while held waits
-        gate = undefined;
-        const values = await flaky.getMany(keys); // read now, answered once let go (a reply still in flight)
-        await wait;
-        return values;
-      },
-    };
-    const system = (store: typeof inner) => createTagSystem({ store, clock: createStoreClock(store), recordTtlMs: YEAR });
-    return {
-      flaky,
-      holdNextRead: () => void (gate = new Promise<void>((resolve) => (release = resolve))),
-      release: () => release(),
-      a: system(gated),
-      b: system(inner),
-    };
-  }
-  const now = () => Date.now();
-
-  it("a soft invalidation stays soft where an older hard one of this instance's was missed by the store", async () => {
-    const { flaky, a, b } = twoInstances();
+  it('an invalidation the store missed is honoured at once, counted, and written again with back-off until it lands', async () => {
+    vi.useFakeTimers();
+    const { clock, instance } = cluster();
+    const a = instance({ retryMs: { first: 100, max: 1000 } });
+    const b = instance();
+    await b.tags.refresh();
+    const generated = later(clock);
+    later(clock);
+    a.store.failing = true;
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    flaky.failing = true;
-    await a.invalidate(['t']); // hard; the store misses it, A honours it
-    warn.mockRestore();
-    flaky.failing = false;
-    await sleep(5);
-    const between = now();
-    await sleep(5);
-    await b.invalidate(['t'], { expire: YEAR / 1000 }); // revalidateTag('t', 'max') on another instance
-    await a.refresh(); // reads B's soft record and writes its own hard one again
-    await sleep(20);
-    expect(a.freshness(['t'], between, now())).toBe('stale');
-    expect(a.freshness(['t'], between - 10, now())).toBe('expired');
-    await b.refresh();
-    expect(b.freshness(['t'], between, now())).toBe('stale');
-    expect(b.freshness(['t'], between - 10, now())).toBe('expired');
+    try {
+      expect(await a.tags.invalidate(['t'])).toEqual({ recorded: false, entries: [] });
+      expect(warn.mock.calls.some(([line]) => /writes them again/.test(String(line)))).toBe(true);
+      expect(a.tags.freshness(['t'], generated, clock.now())).toBe('expired');
+      expect(a.tags.pending()).toBe(1);
+      a.store.resetCalls();
+      await vi.advanceTimersByTimeAsync(2000); // still failing: retried with growing waits
+      const attempts = a.store.calls.invalidate;
+      expect(attempts).toBeGreaterThanOrEqual(2);
+      expect(attempts).toBeLessThanOrEqual(6);
+      a.store.failing = false;
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(a.tags.pending()).toBe(0);
+    } finally {
+      warn.mockRestore();
+    }
+    await b.tags.refresh();
+    expect(b.tags.freshness(['t'], generated, clock.now())).toBe('expired');
+  });
+
+  it('flush writes what is pending now, and says whether anything is left', async () => {
+    const { clock, instance } = cluster();
+    const a = instance({ retryMs: { first: 60_000, max: 60_000 } });
+    const b = instance();
+    await b.tags.refresh();
+    const generated = later(clock);
+    later(clock);
+    a.store.failing = true;
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    await a.tags.invalidate(['t'], {});
+    vi.restoreAllMocks();
+    a.store.failing = false;
+    expect(await a.tags.flush(1000)).toBe(true);
+    expect(a.tags.pending()).toBe(0);
+    await b.tags.refresh();
+    expect(b.tags.freshness(['t'], generated, clock.now())).toBe('stale');
+    a.tags.close();
   });
 
   it('a refresh whose read left before our invalidation landed does not take the invalidation back', async () => {
-    const { a, holdNextRead, release } = twoInstances();
-    await a.load(['t']);
-    const before = now() - 5;
-    holdNextRead();
-    const refreshing = a.refresh(); // its MGET reads the store before the invalidation is written
-    await a.invalidate(['t']);
-    expect(a.freshness(['t'], before, now())).toBe('expired');
-    release();
+    const { clock, instance } = cluster();
+    const a = instance();
+    await a.tags.refresh();
+    const generated = later(clock);
+    later(clock);
+    const readJournal = a.store.readJournal;
+    let letGo!: () => void;
+    a.store.readJournal = async (cursor, limit) => {
+      const read = await readJournal(cursor, limit); // read now, answered once let go
+      await new Promise<void>((resolve) => {
+        letGo = resolve;
+      });
+      return read;
+    };
+    const refreshing = a.tags.refresh();
+    await vi.waitFor(() => expect(letGo).toBeTypeOf('function'));
+    await a.tags.invalidate(['t']);
+    letGo();
     await refreshing;
-    expect(a.freshness(['t'], before, now())).toBe('expired');
+    expect(a.tags.freshness(['t'], generated, clock.now())).toBe('expired');
   });
 });

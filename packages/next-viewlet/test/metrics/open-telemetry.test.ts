@@ -6,7 +6,7 @@ import { metrics } from '@opentelemetry/api';
 import { type CollectionResult, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { countStat } from '../../src/cache/cache-stats.ts';
-import { metricsRegistry, registerBreaker, resetMetrics, viewletCounters } from '../../src/metrics/metrics-registry.ts';
+import { metricsRegistry, registerStoreProbe, resetMetrics, viewletCounters } from '../../src/metrics/metrics-registry.ts';
 import { bindOpenTelemetry } from '../../src/metrics/open-telemetry.ts';
 import { timedRender } from '../../src/metrics/timed-render.ts';
 
@@ -36,7 +36,7 @@ describe('OpenTelemetry bridge', () => {
     viewletCounters('teaser').hit = 3;
     await timedRender('teaser', () => 'x');
     countStat('redis', 'timeout', 2);
-    registerBreaker('redis', () => 'half-open');
+    registerStoreProbe('redis', { breaker: () => 'half-open', pendingInvalidations: () => 3 });
 
     const result = await reader.collect();
     expect(points(result, 'viewlet.calls')).toContainEqual(
@@ -46,6 +46,9 @@ describe('OpenTelemetry bridge', () => {
     expect(points(result, 'viewlet.store.timeouts')).toContainEqual(expect.objectContaining({ attributes: { store: 'redis' }, value: 2 }));
     expect(points(result, 'viewlet.store.breaker.state')).toContainEqual(
       expect.objectContaining({ attributes: { store: 'redis', state: 'half-open' }, value: 1 }),
+    );
+    expect(points(result, 'viewlet.store.pending_invalidations')).toContainEqual(
+      expect.objectContaining({ attributes: { store: 'redis' }, value: 3 }),
     );
     const [duration] = points(result, 'viewlet.render.duration');
     expect(duration).toMatchObject({ attributes: { viewlet: 'teaser' }, value: { count: 1 } });

@@ -8,15 +8,7 @@ import { countStat } from '../../src/cache/cache-stats.ts';
 import { viewlet } from '../../src/core/define.ts';
 import { clearRegistry } from '../../src/core/registry.ts';
 import { metricsSnapshot } from '../../src/metrics/metrics-snapshot.ts';
-import {
-  recordRender,
-  recordRenderStart,
-  registerBreaker,
-  resetMetrics,
-  setPendingInvalidations,
-  storeCounters,
-  viewletCounters,
-} from '../../src/metrics/metrics-registry.ts';
+import { recordRender, recordRenderStart, registerStoreProbe, resetMetrics, viewletCounters } from '../../src/metrics/metrics-registry.ts';
 import { createStatsHandler } from '../../src/metrics/stats-handler.ts';
 
 const TOKEN = 'stats-token-0123456789abcdef';
@@ -37,8 +29,7 @@ beforeEach(() => {
   countStat('redis', 'miss', 2);
   countStat('redis', 'error', 3);
   countStat('redis', 'timeout', 2);
-  setPendingInvalidations('redis', 4);
-  registerBreaker('redis', () => 'open');
+  registerStoreProbe('redis', { breaker: () => 'open', pendingInvalidations: () => 4 });
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -171,6 +162,7 @@ describe('createStatsHandler: Prometheus text', () => {
       'viewlet_store_reads_total{store="redis",outcome="miss"} 2',
       'viewlet_store_errors_total{store="redis"} 3',
       'viewlet_store_timeouts_total{store="redis"} 2',
+      'viewlet_store_lag_timeouts_total{store="redis"} 0',
       'viewlet_store_pending_invalidations{store="redis"} 4',
       'viewlet_store_breaker_state{store="redis",state="open"} 1',
       'viewlet_store_breaker_state{store="redis",state="closed"} 0',
@@ -212,9 +204,9 @@ describe('createStatsHandler: Prometheus text', () => {
 });
 
 describe('store counters', () => {
-  it('keep the legacy shape in stats() and the full one in the snapshot', async () => {
+  it('keep their shape in stats(), and the gauges the handler registered are in the snapshot', async () => {
     const { stats } = await import('../../src/cache/cache-stats.ts');
-    expect(stats().redis).toEqual({ hit: 5, stale: 0, miss: 2, error: 3, timeout: 2, set: 0, skip: 0 });
-    expect(storeCounters('redis').pendingInvalidations).toBe(4);
+    expect(stats().redis).toEqual({ hit: 5, stale: 0, miss: 2, error: 3, timeout: 2, lagTimeout: 0, set: 0, skip: 0 });
+    expect((await metricsSnapshot()).stores.redis).toMatchObject({ pendingInvalidations: 4, breaker: 'open' });
   });
 });

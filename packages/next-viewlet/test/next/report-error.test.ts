@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ViewletError } from '../../src/core/errors.ts';
 import { configureViewlets, resetSettings } from '../../src/core/settings.ts';
-import { reportViewletError } from '../../src/next/report-error.ts';
+import { markReported, reportViewletError } from '../../src/next/report-error.ts';
 
 afterEach(() => {
   resetSettings();
@@ -33,5 +33,32 @@ describe('reportViewletError', () => {
     });
     expect(() => reportViewletError('reviews', new Error('again'))).not.toThrow();
     expect(lines).toHaveBeenCalledTimes(1);
+  });
+
+  it('logs a failing viewlet once per minute, then says how many failures were left out; onError sees every one', () => {
+    const lines = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const onError = vi.fn();
+    configureViewlets({ onError });
+    const t0 = 1_700_000_000_000;
+    for (let i = 0; i < 50; i++) reportViewletError('feed', new Error('upstream down'), { where: 'cache', now: t0 + i * 1000 });
+    expect(lines).toHaveBeenCalledTimes(1);
+    expect(lines.mock.calls[0]![0]).toBe(
+      '[next-viewlet] viewlet "feed" failed, visitors get its stale copy while one exists, else its fallback: Error: upstream down',
+    );
+    reportViewletError('other', new Error('x'), { now: t0 + 1000 }); // its own window
+    expect(lines).toHaveBeenCalledTimes(2);
+    reportViewletError('feed', new Error('upstream down'), { where: 'cache', now: t0 + 61_000 });
+    expect(lines).toHaveBeenCalledTimes(3);
+    expect(lines.mock.calls[2]![0]).toMatch(/\(49 more failure\(s\) of it in the last minute\)$/);
+    expect(onError).toHaveBeenCalledTimes(52);
+  });
+
+  it('skips an error already reported where it happened (inside the cached function)', () => {
+    const lines = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const onError = vi.fn();
+    configureViewlets({ onError });
+    reportViewletError('once', markReported(new Error('reported inside the cache scope')), { now: 1 });
+    expect(lines).not.toHaveBeenCalled();
+    expect(onError).not.toHaveBeenCalled();
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { viewletCacheHandlerPath, withViewlets } from '../../src/next/with-viewlets.ts';
+import { viewletCacheHandlerPath, viewletIncrementalCachePath, withViewlets } from '../../src/next/with-viewlets.ts';
 import { expectViewletError } from '../support/errors.ts';
 
 describe('withViewlets cache handler wiring', () => {
@@ -25,8 +25,19 @@ describe('withViewlets cache handler wiring', () => {
     expect(withViewlets({ cacheComponents: true }).cacheComponents).toBe(true);
   });
 
+  it('installs the incremental cache handler (cacheHandler) by absolute path, keeping one the app sets', () => {
+    const file = viewletIncrementalCachePath();
+    expect(path.isAbsolute(file)).toBe(true);
+    expect(existsSync(file.replace(/\.js$/, '.ts'))).toBe(true);
+    expect(withViewlets({}).cacheHandler).toBe(file);
+    expect(withViewlets({ cacheHandler: '/custom/inc.js' }).cacheHandler).toBe('/custom/inc.js');
+    expect(withViewlets({}, { incrementalCache: false }).cacheHandler).toBeUndefined();
+    expect(withViewlets({}, { incrementalCache: false }).cacheHandlers).toBeDefined();
+  });
+
   it('can be turned off', () => {
     expect(withViewlets({}, { cacheHandler: false }).cacheHandlers).toBeUndefined();
+    expect(withViewlets({}, { cacheHandler: false }).cacheHandler).toBeUndefined();
     expect(withViewlets({ cacheHandlers: { default: '/x.js' } }, { cacheHandler: false }).cacheHandlers).toEqual({ default: '/x.js' });
   });
 });

@@ -7,7 +7,11 @@ import { expectViewletError } from '../support/errors.ts';
 // One LRU behind every store of the suite, so prefix isolation is tested for real.
 const shared = new LRUCache<string, string>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (v, k) => Math.max(1, v.length + k.length) });
 
-describeStoreConformance({ name: 'memory', shared: false, create: (prefix) => createMemoryStore({ prefix, cache: shared }) });
+describeStoreConformance({
+  name: 'memory',
+  shared: false,
+  create: (prefix, journal) => createMemoryStore({ prefix, cache: shared, ...journal }),
+});
 
 describe('memory store', () => {
   it('is bounded in bytes (key + value length), dropping the least recently used', async () => {

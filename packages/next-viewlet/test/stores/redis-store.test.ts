@@ -1,40 +1,47 @@
-import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createRedisStore, type NodeRedisClient } from '../../src/stores/redis-store.ts';
-import { COMPARE_AND_DELETE } from '../../src/stores/scripts.ts';
+import { SCRIPTS } from '../../src/stores/scripts.ts';
+import type { ViewletLogger } from '../../src/util/log.ts';
 import { randomPrefix, useRedisServer } from '../support/redis-server.ts';
+import { expectViewletError } from '../support/errors.ts';
 import { failOnUnhandledRejections } from '../support/unhandled-rejections.ts';
 import { describeStoreConformance } from './conformance.ts';
-import { expectViewletError } from '../support/errors.ts';
 
 const redis = useRedisServer();
 
-describeStoreConformance({ name: 'redis', shared: true, create: (prefix) => createRedisStore({ url: redis.server.url, prefix }) });
+describeStoreConformance({
+  name: 'redis',
+  shared: true,
+  create: (prefix, journal) => createRedisStore({ url: redis.server.url, prefix, ...journal }),
+});
+
+const connect = async () => {
+  const client = createClient({ url: redis.server.url });
+  await client.connect();
+  return client;
+};
+
+const settle = (calls: Promise<unknown>[]) =>
+  Promise.allSettled(calls).then((results) => results.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : 'ok')));
+
+const recordingLogger = () => ({ debug: vi.fn(), warn: vi.fn(), error: vi.fn() }) satisfies ViewletLogger;
 
 describe('redis store', () => {
   failOnUnhandledRejections();
 
-  it('ships the compare-and-delete script with its true SHA1, as redis computes it', async () => {
-    expect(createHash('sha1').update(COMPARE_AND_DELETE.script).digest('hex')).toBe(COMPARE_AND_DELETE.sha1);
-    const client = createClient({ url: redis.server.url });
-    await client.connect();
-    try {
-      expect(await client.scriptLoad(COMPARE_AND_DELETE.script)).toBe(COMPARE_AND_DELETE.sha1);
-    } finally {
-      client.destroy();
-    }
-  });
-
-  it('falls back to EVAL when the server has forgotten the script', async () => {
-    const client = createClient({ url: redis.server.url });
-    await client.connect();
+  it('falls back to EVAL when the server has forgotten its scripts, and caches them again', async () => {
+    const client = await connect();
     const store = createRedisStore({ client: client as unknown as NodeRedisClient, prefix: randomPrefix() });
     try {
       await client.scriptFlush();
       await store.set('lock', 't', 60_000);
       expect(await store.deleteIfEquals('lock', 't')).toBe(true);
-      expect(await client.scriptExists(COMPARE_AND_DELETE.sha1)).toEqual([1]);
+      expect(await store.setIfAbsent('lock', 'u', 60_000)).toBe(true);
+      const { cursor } = await store.readJournal(undefined);
+      await store.invalidate(['t'], { expireInMs: 0, recordTtlMs: 60_000 });
+      expect((await store.readJournal(cursor)).entries.map((e) => e.tag)).toEqual(['t']);
+      expect(await client.scriptExists(Object.values(SCRIPTS).map((s) => s.sha1))).toEqual([1, 1, 1, 1]);
     } finally {
       await store.close();
       expect(client.isOpen).toBe(true); // an injected client is left to its owner
@@ -42,45 +49,107 @@ describe('redis store', () => {
     }
   });
 
-  it('writes keys with the prefix and a PX TTL', async () => {
+  it('writes entries under the prefix with a PX TTL, and never puts a tag name in a key name', async () => {
     const prefix = randomPrefix();
     const store = createRedisStore({ url: redis.server.url, prefix });
-    const client = createClient({ url: redis.server.url });
-    await client.connect();
+    const client = await connect();
     try {
       await store.set('k', 'v', 30_000);
       expect(await client.get(`${prefix}k`)).toBe('v');
       const ttl = await client.pTTL(`${prefix}k`);
       expect(ttl).toBeGreaterThan(29_000);
       expect(ttl).toBeLessThanOrEqual(30_000);
+
+      const tags = ['user:alice@example.com', 'product:secret-sku'];
+      await store.invalidate(tags, { expireInMs: 0, recordTtlMs: 60_000 });
+      const keys = (await client.keys(`${prefix}*`)).filter((key) => key !== `${prefix}k`);
+      expect(keys).toHaveLength(4); // two records, the journal, its meta key
+      for (const key of keys) {
+        expect(key.startsWith(`${prefix}{${prefix}tags}:`)).toBe(true); // one cluster slot per prefix
+        for (const part of ['alice', 'secret-sku']) expect(key).not.toContain(part);
+      }
+      // The journal carries the names, as values.
+      const [entry] = (await client.xRange(`${prefix}{${prefix}tags}:journal`, '-', '+')) as { message: Record<string, string> }[];
+      expect(entry?.message.t).toBe('user:alice@example.com');
     } finally {
       client.destroy();
       await store.close();
     }
   });
 
-  it('fails calls within the timeout while the server is down, never crashes, and recovers', async () => {
-    const store = createRedisStore({ url: redis.server.url, prefix: randomPrefix(), timeoutMs: 300 });
+  it('tells a reader whose journal was lost (flushed, evicted) that it may have missed invalidations', async () => {
+    const prefix = randomPrefix();
+    const store = createRedisStore({ url: redis.server.url, prefix });
+    const client = await connect();
+    try {
+      const fresh = await store.readJournal(undefined);
+      await store.invalidate(['a'], { expireInMs: 0, recordTtlMs: 60_000 });
+      const { cursor } = await store.readJournal(fresh.cursor);
+      await client.del([`${prefix}{${prefix}tags}:journal`, `${prefix}{${prefix}tags}:journal-meta`]);
+      expect(await store.readJournal(cursor)).toMatchObject({ gap: true, entries: [] });
+      await store.invalidate(['b'], { expireInMs: 0, recordTtlMs: 60_000 });
+      const after = await store.readJournal(cursor);
+      expect(after).toMatchObject({ gap: true });
+      expect(after.entries.map((e) => e.tag)).toEqual(['b']);
+    } finally {
+      client.destroy();
+      await store.close();
+    }
+  });
+
+  it('fails calls while the server is down, never crashes, and recovers by itself', async () => {
+    const logger = recordingLogger();
+    const store = createRedisStore({ url: redis.server.url, prefix: randomPrefix(), timeoutMs: 300, logger });
     try {
       await store.set('k', 'v', 60_000);
       await redis.server.stop();
-      const started = Date.now();
-      const results = await Promise.allSettled([store.getMany(['k']), store.set('k', 'w', 1000), store.time()]);
-      expect(Date.now() - started).toBeLessThan(1000);
-      for (const result of results) {
-        expect(result.status).toBe('rejected');
-        expect((result as PromiseRejectedResult).reason.code).toMatch(/^E_STORE_(TIMEOUT|FAILED)$/);
-      }
+      const codes = await settle([store.getMany(['k']), store.set('k', 'w', 1000), store.time(), store.readJournal(undefined)]);
+      for (const code of codes) expect(code).toMatch(/^E_STORE_(TIMEOUT|FAILED)$/);
+      // The store's own logger heard of it, once however often the client retries.
+      const outageLines = () => logger.warn.mock.calls.filter(([line]) => /^redis store: connection error/.test(line));
+      expect(outageLines()).toHaveLength(1);
       await redis.server.start();
-      // The client reconnects by itself (backoff capped at 2 s).
-      let value: (string | null)[] | undefined;
-      for (let i = 0; i < 40 && value === undefined; i++) {
-        value = await store.getMany(['k']).catch(() => undefined);
-        if (value === undefined) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(value).toEqual([null]); // a fresh server without persistence
+      // The client reconnects by itself (backoff capped at 2 s); a fresh server without persistence.
+      await expect.poll(() => store.getMany(['k']).catch((error: { code: string }) => error.code), { timeout: 10_000 }).toEqual([null]);
+      await expect.poll(() => logger.warn.mock.calls.map(([line]) => line)).toContain('redis store: connected again.');
+      expect(outageLines()).toHaveLength(1);
     } finally {
       await store.close();
+    }
+  });
+
+  it("ends every call at its deadline when the server stops answering (the store's own timer, not the socket)", async () => {
+    const store = createRedisStore({ url: redis.server.url, prefix: randomPrefix(), timeoutMs: 200 });
+    const pid = redis.server.pid!;
+    try {
+      await store.set('k', 'v', 60_000);
+      // A silent partition: the socket stays open and nothing answers, so only the deadline can end a call.
+      process.kill(pid, 'SIGSTOP');
+      const errors = await Promise.all(
+        [store.getMany(['k']), store.invalidate(['t'], { expireInMs: 0, recordTtlMs: 60_000 }), store.time()].map((call) =>
+          call.then(
+            () => undefined,
+            (error: Error & { code: string }) => error,
+          ),
+        ),
+      );
+      for (const error of errors) {
+        expect(error?.code).toBe('E_STORE_TIMEOUT');
+        expect(error?.message).toMatch(/redis store: .+ took longer than 200 ms/);
+      }
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await expect.poll(() => store.getMany(['k']).catch(() => 'failing')).toEqual(['v']);
+    await store.close();
+  });
+
+  it('takes options only: a REDIS_URL in the environment is not a fallback', () => {
+    vi.stubEnv('REDIS_URL', redis.server.url);
+    try {
+      expectViewletError(() => createRedisStore({}), 'E_STORE_CONFIG', /url is missing/);
+    } finally {
+      vi.unstubAllEnvs();
     }
   });
 
@@ -88,5 +157,6 @@ describe('redis store', () => {
     expectViewletError(() => createRedisStore({ url: 'https://user:s3cret@example.com' }), 'E_STORE_CONFIG', /"https:"/);
     expect(() => createRedisStore({ url: 'https://user:s3cret@example.com' })).not.toThrow(/s3cret/);
     expectViewletError(() => createRedisStore({ url: 'not a url' }), 'E_STORE_CONFIG');
+    expectViewletError(() => createRedisStore({ url: redis.server.url, prefix: 'a{b}' }), 'E_STORE_CONFIG', /braces/);
   });
 });

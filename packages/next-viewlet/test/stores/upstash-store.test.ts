@@ -1,19 +1,40 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Redis } from '@upstash/redis';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createUpstashStore, type UpstashClient } from '../../src/stores/upstash-store.ts';
 import { randomPrefix } from '../support/redis-server.ts';
-import { useUpstashBackend } from '../support/upstash-rest-server.ts';
-import { failOnUnhandledRejections } from '../support/unhandled-rejections.ts';
-import { describeStoreConformance } from './conformance.ts';
 import { expectViewletError } from '../support/errors.ts';
+import { failOnUnhandledRejections } from '../support/unhandled-rejections.ts';
+import { useUpstashBackend } from '../support/upstash-rest-server.ts';
+import { describeStoreConformance } from './conformance.ts';
 
 const backend = useUpstashBackend();
 
 describeStoreConformance({
   name: 'upstash',
   shared: true,
-  create: (prefix) => createUpstashStore({ url: backend.rest.url, token: backend.rest.token, prefix }),
+  create: (prefix, journal) => createUpstashStore({ url: backend.rest.url, token: backend.rest.token, prefix, ...journal }),
 });
+
+/** A local HTTP server for fault tests: `handle` decides what each request gets. */
+async function withServer<T>(handle: (req: http.IncomingMessage, res: http.ServerResponse) => void, run: (url: string) => Promise<T>) {
+  const server = http.createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    return await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+const requestsSent = async (work: () => Promise<unknown>) => {
+  const total = () => Object.values(backend.rest.requests).reduce((sum, n) => sum + n, 0);
+  const before = total();
+  await work();
+  return total() - before;
+};
 
 describe('upstash store', () => {
   failOnUnhandledRejections();
@@ -39,50 +60,60 @@ describe('upstash store', () => {
     expect(String(error?.cause?.message)).not.toContain('SECRET-VALUE-123');
   });
 
-  it('fails within the timeout, with bounded retries, when nothing answers', async () => {
-    const store = createUpstashStore({ url: 'http://127.0.0.1:9', token: 't', prefix: randomPrefix(), timeoutMs: 400, retries: 2 });
-    const started = Date.now();
-    await expect(store.getMany(['k'])).rejects.toMatchObject({ code: expect.stringMatching(/^E_STORE_(TIMEOUT|FAILED)$/) });
-    expect(Date.now() - started).toBeLessThan(900);
+  it('retries a network error a bounded number of times, then fails', async () => {
+    let attempts = 0;
+    await withServer(
+      (req) => {
+        attempts += 1;
+        req.socket.destroy(); // the connection drops before any answer
+      },
+      async (url) => {
+        const store = createUpstashStore({ url, token: 't', prefix: randomPrefix(), retries: 2 });
+        await expect(store.getMany(['k'])).rejects.toMatchObject({ code: 'E_STORE_FAILED' });
+      },
+    );
+    expect(attempts).toBe(3);
   });
 
-  it('fails within the timeout when the server hangs', async () => {
-    const http = await import('node:http');
-    const hanging = http.createServer(() => {}); // accepts, never answers
-    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
-    const { port } = hanging.address() as { port: number };
-    try {
-      const store = createUpstashStore({ url: `http://127.0.0.1:${port}`, token: 't', prefix: randomPrefix(), timeoutMs: 200 });
-      const started = Date.now();
-      await expect(store.time()).rejects.toMatchObject({ code: 'E_STORE_TIMEOUT' });
-      expect(Date.now() - started).toBeLessThan(700);
-    } finally {
-      hanging.closeAllConnections();
-      hanging.close();
-    }
+  it('ends a call at its deadline when the server never answers', async () => {
+    await withServer(
+      () => {}, // accepts, never answers: only the deadline can end the call
+      async (url) => {
+        const store = createUpstashStore({ url, token: 't', prefix: randomPrefix(), timeoutMs: 200 });
+        await expect(store.time()).rejects.toMatchObject({ code: 'E_STORE_TIMEOUT' });
+        await expect(store.readJournal(undefined)).rejects.toMatchObject({ code: 'E_STORE_TIMEOUT' });
+      },
+    );
   });
 
-  it('takes setIfAbsent in one request (a pipeline)', async () => {
+  it('sends one request per call, and one for the reads of a tick (auto-pipelining)', async () => {
     const store = createUpstashStore({ url: backend.rest.url, token: backend.rest.token, prefix: randomPrefix() });
-    await store.time(); // warm up
-    const before = { ...backend.rest.requests };
-    expect(await store.setIfAbsent('lock', 'a', 60_000)).toBe(true);
-    expect(await store.setIfAbsent('lock', 'b', 60_000)).toBe('a');
-    const sent = Object.fromEntries(Object.entries(backend.rest.requests).map(([path, count]) => [path, count - (before[path] ?? 0)]));
-    expect(sent).toEqual({ ...Object.fromEntries(Object.keys(before).map((path) => [path, 0])), '/pipeline': 2 });
+    // Warm up: the server caches the scripts on their first EVAL.
+    await store.setIfAbsent('warm', 'x', 60_000);
+    await store.invalidate(['warm'], { expireInMs: 0, recordTtlMs: 60_000 });
+    await store.readJournal(undefined);
+
+    expect(await requestsSent(() => store.setIfAbsent('lock', 'a', 60_000))).toBe(1);
+    expect(await requestsSent(() => store.invalidate(['a', 'b', 'c'], { expireInMs: 0, recordTtlMs: 60_000 }))).toBe(1);
+    const page = () =>
+      Promise.all([store.getMany(['e1', 'e2', 'e3']), store.getTagRecords(['a', 'b']), store.readJournal('0-0'), store.time()]);
+    expect(await requestsSent(page)).toBe(1);
   });
 
-  it('needs a URL and a token, and says which one is missing', () => {
-    const saved = { ...process.env };
-    for (const name of ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'KV_REST_API_URL', 'KV_REST_API_TOKEN'])
-      delete process.env[name];
+  it('takes options only: Upstash variables in the environment are not a fallback', () => {
+    vi.stubEnv('UPSTASH_REDIS_REST_URL', backend.rest.url);
+    vi.stubEnv('UPSTASH_REDIS_REST_TOKEN', backend.rest.token);
     try {
-      expectViewletError(() => createUpstashStore({ url: 'https://x.upstash.io' }), 'E_STORE_CONFIG', /needs a token/);
-      expect(() => createUpstashStore({ token: 'secret-token' })).toThrow(/needs a URL/);
-      expect(() => createUpstashStore({ url: 'redis://x:6379', token: 'secret-token' })).toThrow(/scheme "redis:"/);
-      expect(() => createUpstashStore({ url: 'redis://x:6379', token: 'secret-token' })).not.toThrow(/secret-token/);
+      expectViewletError(() => createUpstashStore({}), 'E_STORE_CONFIG', /needs a URL and a token/);
     } finally {
-      Object.assign(process.env, saved);
+      vi.unstubAllEnvs();
     }
+  });
+
+  it('needs a URL and a token, and says which one is missing, never echoing the token', () => {
+    expectViewletError(() => createUpstashStore({ url: 'https://x.upstash.io' }), 'E_STORE_CONFIG', /needs a token/);
+    expect(() => createUpstashStore({ token: 'secret-token' })).toThrow(/needs a URL/);
+    expect(() => createUpstashStore({ url: 'redis://x:6379', token: 'secret-token' })).toThrow(/scheme "redis:"/);
+    expect(() => createUpstashStore({ url: 'redis://x:6379', token: 'secret-token' })).not.toThrow(/secret-token/);
   });
 });

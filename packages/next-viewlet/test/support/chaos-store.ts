@@ -4,7 +4,7 @@
  */
 import type { ViewletStore } from '../../src/stores/types.ts';
 
-type Method = 'getMany' | 'set' | 'setIfAbsent' | 'deleteIfEquals' | 'delete' | 'time';
+type Method = 'getMany' | 'set' | 'setIfAbsent' | 'deleteIfEquals' | 'delete' | 'time' | 'getTagRecords' | 'invalidate' | 'readJournal';
 
 export interface ChaosStore extends ViewletStore {
   /** Delay added to every call, in ms. */
@@ -17,18 +17,36 @@ export interface ChaosStore extends ViewletStore {
   clockSkewMs: number;
   /** Calls per method since the last `resetCalls()`. */
   readonly calls: Record<Method, number>;
+  /** Every key named in a call (getMany, set, setIfAbsent, deleteIfEquals, delete), in order. */
+  readonly keys: string[];
   resetCalls(): void;
 }
 
+const METHODS = [
+  'getMany',
+  'set',
+  'setIfAbsent',
+  'deleteIfEquals',
+  'delete',
+  'time',
+  'getTagRecords',
+  'invalidate',
+  'readJournal',
+] as const;
+
 export function chaosStore(inner: ViewletStore): ChaosStore {
   const calls = {} as Record<Method, number>;
+  const keys: string[] = [];
   const resetCalls = () => {
-    for (const method of ['getMany', 'set', 'setIfAbsent', 'deleteIfEquals', 'delete', 'time'] as const) calls[method] = 0;
+    for (const method of METHODS) calls[method] = 0;
+    keys.length = 0;
   };
+  const KEYED: readonly Method[] = ['getMany', 'set', 'setIfAbsent', 'deleteIfEquals', 'delete'];
   resetCalls();
   const wrap = <M extends Method>(method: M): ViewletStore[M] => {
     const call = async (...args: unknown[]) => {
       calls[method] += 1;
+      if (KEYED.includes(method)) keys.push(...(Array.isArray(args[0]) ? (args[0] as string[]) : [args[0] as string]));
       if (chaos.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, chaos.delayMs));
       if (chaos.failing) throw new Error(`chaos: ${method} failed`);
       const result = await (inner[method] as (...a: unknown[]) => Promise<unknown>)(...args);
@@ -46,6 +64,7 @@ export function chaosStore(inner: ViewletStore): ChaosStore {
     replyDelayMs: {},
     clockSkewMs: 0,
     calls,
+    keys,
     resetCalls,
     getMany: wrap('getMany'),
     set: wrap('set'),
@@ -53,6 +72,9 @@ export function chaosStore(inner: ViewletStore): ChaosStore {
     deleteIfEquals: wrap('deleteIfEquals'),
     delete: wrap('delete'),
     time: wrap('time'),
+    getTagRecords: wrap('getTagRecords'),
+    invalidate: wrap('invalidate'),
+    readJournal: wrap('readJournal'),
     close: () => inner.close(),
   };
   return chaos;

@@ -3,6 +3,7 @@
  * (`records`), with expiry on a clock the test controls (`clock.now`), plus
  * stores that fail every call.
  */
+import { createMemoryStore } from '../../src/stores/memory-store.ts';
 import type { ViewletStore } from '../../src/stores/types.ts';
 
 /** 2023-11-14T22:13:20Z, in ms: where a test store's clock starts. */
@@ -16,6 +17,8 @@ export interface TestStore extends ViewletStore {
 /** The ViewletStore contract over a Map, with expiry on a controllable clock. */
 export function memoryStore(clock = { now: TEST_STORE_EPOCH }): TestStore {
   const records = new Map<string, { value: string; expiresAt: number }>();
+  // Tag records and the journal: the real memory store's, on the same clock.
+  const tags = createMemoryStore({ now: () => clock.now });
   const live = (key: string) => {
     const record = records.get(key);
     if (record && record.expiresAt <= clock.now) records.delete(key);
@@ -48,6 +51,9 @@ export function memoryStore(clock = { now: TEST_STORE_EPOCH }): TestStore {
     async time() {
       return clock.now;
     },
+    getTagRecords: (list) => tags.getTagRecords(list),
+    invalidate: (list, options) => tags.invalidate(list, options),
+    readJournal: (cursor, limit) => tags.readJournal(cursor, limit),
     async close() {},
   };
 }
@@ -69,6 +75,9 @@ export function faultyStore(fault: 'throw' | 'hang'): ViewletStore & { calls: nu
     deleteIfEquals: broken,
     delete: broken,
     time: broken,
+    getTagRecords: broken,
+    invalidate: broken,
+    readJournal: broken,
   };
   return faulty;
 }
