@@ -70,6 +70,14 @@ describe('per-viewlet outcomes from the cache handler', () => {
     expect(viewletCounters('teaser')).toMatchObject({ joined: 1, uncached: 1, render: 1, hit: 0, miss: 0 });
   });
 
+  it('the handler registers its store’s breaker and pending invalidations for the stats, until it is closed', async () => {
+    await handler.get('k', []);
+    const probe = metricsRegistry().probes.get('mem');
+    expect({ breaker: probe?.breaker(), pending: probe?.pendingInvalidations() }).toEqual({ breaker: 'closed', pending: 0 });
+    await handler.close();
+    expect(metricsRegistry().probes.has('mem')).toBe(false);
+  });
+
   it('reads outside a viewlet call count for the store only', async () => {
     await handler.get('other', []);
     expect(currentViewletCall()).toBeUndefined();
