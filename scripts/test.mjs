@@ -1,8 +1,9 @@
 /**
- * `npm test`: everything, in order. System packages if missing, build, type
- * checks and package lint, unit + integration tests (vitest, real redis-server),
- * browser tests (Playwright + Debian chromium against `next start`), then one
- * summary line. Every stage runs even when an earlier test stage failed.
+ * `npm test`: everything, in order. System packages if missing, build, the
+ * CLI as the README starts it (`npx next-viewlet`), type checks and package
+ * lint, unit + integration tests (vitest, real redis-server), browser tests
+ * (Playwright + Debian chromium against `next start`), then one summary line.
+ * Every stage runs even when an earlier test stage failed.
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -24,6 +25,9 @@ if (!run('system packages', process.execPath, ['scripts/ensure-system-deps.mjs']
 const turbo = (task) => ['turbo', 'run', task, '--output-logs=errors-only', '--log-order=grouped'];
 if (!run('build', 'npx', turbo('build'))) process.exit(1);
 const results = [
+  // The README's CLI commands start with `npx next-viewlet`: the bin npm linked at install must find the built CLI.
+  // --no-install: fail instead of fetching a package of that name from the registry when the local bin is missing.
+  run('CLI from the repo root', 'npx', ['--no-install', 'next-viewlet', '--help']),
   run('typecheck', 'npx', turbo('typecheck')),
   run('lint', 'npm', ['run', 'lint', '--silent']),
   run('unit and integration tests', 'npx', ['turbo', 'run', 'test', '--continue', '--log-order=grouped']),

@@ -1,8 +1,12 @@
 import { listViewlets } from 'next-viewlet';
 import { stats } from 'next-viewlet/cache-handler';
+import { createStatsHandler } from 'next-viewlet/stats';
 import '@/viewlets';
 
-/** The cache counters per store and the demo's viewlets with their policies. */
+/** The stats endpoint (/api/viewlets/stats): next-viewlet's metrics behind the VIEWLET_STATS_TOKEN bearer token. */
+export const viewletStatsHandler = createStatsHandler({ token: process.env.VIEWLET_STATS_TOKEN });
+
+/** The cache counters per store and the demo's viewlets with their policies (for the dashboard page). */
 export function viewletReport() {
   return {
     stores: stats(),

@@ -4,10 +4,11 @@
  * forgets the viewlets its pages render.
  *
  * ```ts
- * import { clearRegistry, resetSettings, resetStats } from 'next-viewlet/testing';
- * afterEach(() => { clearRegistry(); resetSettings(); resetStats(); });
+ * import { clearRegistry, resetMetrics, resetSettings, resetStats } from 'next-viewlet/testing';
+ * afterEach(() => { clearRegistry(); resetSettings(); resetStats(); resetMetrics(); });
  * ```
  */
 export { resetStats } from './cache/cache-stats.ts';
 export { clearRegistry } from './core/registry.ts';
+export { resetMetrics } from './metrics/metrics-registry.ts';
 export { resetSettings } from './core/settings.ts';

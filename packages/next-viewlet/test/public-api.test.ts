@@ -61,7 +61,18 @@ describe('public API', () => {
   });
 
   it('next-viewlet/testing', async () => {
-    expect(names(await import('../src/testing.ts'))).toEqual(['clearRegistry', 'resetSettings', 'resetStats']);
+    expect(names(await import('../src/testing.ts'))).toEqual(['clearRegistry', 'resetMetrics', 'resetSettings', 'resetStats']);
+  });
+
+  it('next-viewlet/stats', async () => {
+    expect(names(await import('../src/metrics/index.ts'))).toEqual([
+      'MIN_STATS_TOKEN_LENGTH',
+      'PROMETHEUS_CONTENT_TYPE',
+      'createStatsHandler',
+      'metricsEnabled',
+      'metricsSnapshot',
+      'prometheusText',
+    ]);
   });
 
   it('keeps internals out of the main entry', async () => {

@@ -7,8 +7,9 @@ export default function DashboardPage() {
     <>
       <h1>Cache dashboard</h1>
       <p>
-        Counters of this server process since it started (also as JSON at <a href="/api/viewlets/stats">/api/viewlets/stats</a>
-        ). A hit is a fresh entry, stale is an entry served while it re-renders in the background, a miss renders.
+        Counters of this server process since it started (also as JSON or Prometheus text at <code>/api/viewlets/stats</code>, with{' '}
+        <code>Authorization: Bearer $VIEWLET_STATS_TOKEN</code>). A hit is a fresh entry, stale is an entry served while it re-renders in
+        the background, a miss renders.
       </p>
       <Suspense fallback={<p className="skeleton">Reading counters…</p>}>
         <Report />

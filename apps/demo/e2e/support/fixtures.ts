@@ -1,5 +1,5 @@
 import { test as base, type BrowserContext, expect, type Page } from '@playwright/test';
-import { startDemo, type DemoServer } from './next-server';
+import { type DemoServer, startDemo, TEST_STATS_TOKEN } from './next-server';
 
 /** One demo server per worker, caching on, in-memory store. */
 export const test = base.extend<{ baseURL: string }, { demo: DemoServer }>({
@@ -44,7 +44,7 @@ export async function signIn(context: BrowserContext, user: string): Promise<voi
 
 /** Entries the demo's cache handler has written so far (all stores), from its stats endpoint. */
 export async function cacheWrites(page: Page): Promise<number> {
-  const response = await page.request.get('/api/viewlets/stats');
+  const response = await page.request.get('/api/viewlets/stats', { headers: { authorization: `Bearer ${TEST_STATS_TOKEN}` } });
   expect(response.status()).toBe(200);
   const report = (await response.json()) as { stores: Record<string, { set: number }> };
   return Object.values(report.stores).reduce((sum, store) => sum + store.set, 0);

@@ -11,10 +11,13 @@ const demoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 /** The webhook secret every test server gets (a test-only value). */
 export const TEST_WEBHOOK_SECRET = 'whsec_dGVzdC1vbmx5LXNlY3JldC1mb3ItZTJlLXRlc3RzLTMyYg==';
 
+/** The stats token every test server gets (a test-only value). */
+export const TEST_STATS_TOKEN = 'test-only-stats-token-0123456789abcdef';
+
 export function startDemo(env: Record<string, string> = {}, port?: number): Promise<DemoServer> {
   return startNext({
     appDir: demoDir,
-    env: { VIEWLET_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ...env },
+    env: { VIEWLET_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, VIEWLET_STATS_TOKEN: TEST_STATS_TOKEN, ...env },
     readyPath: '/signin',
     ...(port ? { port } : {}),
   });

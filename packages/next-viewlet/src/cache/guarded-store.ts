@@ -8,7 +8,7 @@
  * lock releases) have their own, longer bound: they complete in the background
  * instead of being abandoned when a busy moment makes a reply late.
  */
-import { ViewletError } from '../core/errors.ts';
+import { isViewletError, ViewletError } from '../core/errors.ts';
 import type { ViewletStore } from '../stores/types.ts';
 import { defaultLog, type Log } from '../util/log.ts';
 import { countStat } from './cache-stats.ts';
@@ -81,6 +81,7 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
         if (blamesStore(error)) {
           breaker.failure();
           countStat(name, 'error');
+          if (isViewletError(error, 'E_STORE_TIMEOUT')) countStat(name, 'timeout');
         } else {
           breaker.neutral();
           countStat(name, 'lagTimeout');

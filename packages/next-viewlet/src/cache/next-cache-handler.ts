@@ -12,6 +12,8 @@
 import type { CacheEntry, CacheHandler } from 'next/cache';
 import { getProcessStore, resolveStoreConfig } from '../stores/from-env.ts';
 import type { ViewletStore } from '../stores/types.ts';
+import { countStoredBytes, noteCacheRead } from '../metrics/cache-handler-metrics.ts';
+import { registerStoreProbe } from '../metrics/metrics-registry.ts';
 import { type CacheCore, type CacheCoreOptions, createCacheCore } from './cache-core.ts';
 import { registerHandler } from './process-handlers.ts';
 import { refreshedThisRequest } from './request-refresh.ts';
@@ -47,24 +49,35 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
       sharedTier = tier;
       const created = createCacheCore({ ...coreOptions, store: resolved, ...(tier && { tier }) });
       core = created;
-      unregister = registerHandler({
+      const unregisterHandler = registerHandler({
         name: created.store.name,
         ...(tier && { tier }),
         record: (tags, durations) => created.updateTags(tags, durations),
         pending: () => created.pendingInvalidations(),
         flush: (timeoutMs) => created.flush(timeoutMs),
       });
+      const unregisterProbe = registerStoreProbe(created.store.name, {
+        breaker: () => created.store.breaker.state,
+        pendingInvalidations: () => created.pendingInvalidations(),
+      });
+      unregister = () => {
+        unregisterHandler();
+        unregisterProbe();
+      };
     }
     return core;
   };
   // A throw from get/refreshTags fails the render; every path below degrades instead.
   return {
     async get(cacheKey, softTags) {
+      let entry: CacheEntry | undefined;
       try {
-        return (await use().get(cacheKey, softTags)) as CacheEntry | undefined;
+        entry = (await use().get(cacheKey, softTags)) as CacheEntry | undefined;
       } catch {
-        return undefined;
+        entry = undefined;
       }
+      noteCacheRead(entry);
+      return entry;
     },
     async set(cacheKey, pendingEntry) {
       let core: CacheCore;
@@ -73,7 +86,7 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
       } catch {
         return;
       }
-      await core.set(cacheKey, pendingEntry);
+      await core.set(cacheKey, countStoredBytes(core.store.name, pendingEntry));
     },
     async refreshTags() {
       try {

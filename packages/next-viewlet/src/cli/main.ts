@@ -3,11 +3,13 @@
  */
 import { EXIT, processIO, type CliIO } from './io.ts';
 import { revalidateCommand } from './revalidate.ts';
+import { warmCommand } from './warm.ts';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   revalidate: { run: revalidateCommand, summary: 'send a signed revalidation message to a webhook route' },
+  warm: { run: warmCommand, summary: 'pre-fill the caches by requesting pages (after a deploy, or on a schedule)' },
 };
 
 const USAGE = [

@@ -9,6 +9,7 @@ import { ViewletError, type ViewletErrorCode } from '../core/errors.ts';
 import { getViewlet } from '../core/registry.ts';
 import type { AnyViewlet, ViewletContext } from '../core/types.ts';
 import type { VaryValues } from '../core/vary.ts';
+import { markErrorCounted, timedRender } from '../metrics/timed-render.ts';
 import { markReported, reportViewletError } from './report-error.ts';
 
 /** The context a render function receives: the name plus exactly the vary facts resolved for it. */
@@ -16,10 +17,12 @@ export function contextFor(name: string, vary: VaryValues): ViewletContext {
   return Object.freeze({ name, ...vary });
 }
 
-/** Runs what a viewlet caches: its render output, or in data mode its `load`. */
-export function runViewlet(definition: AnyViewlet, vary: VaryValues, args: readonly CanonicalValue[]): unknown {
+/** Runs what a viewlet caches: its render output, or in data mode its `load`. Counted and timed as one render. */
+export function runViewlet(definition: AnyViewlet, vary: VaryValues, args: readonly CanonicalValue[]): Promise<unknown> {
   const ctx = contextFor(definition.name, vary);
-  return definition.mode === 'data' ? definition.load!(ctx, ...args) : definition.render(ctx, ...args);
+  return timedRender(definition.name, () =>
+    definition.mode === 'data' ? definition.load!(ctx, ...args) : definition.render(ctx, ...args),
+  );
 }
 
 /**
@@ -72,5 +75,7 @@ export function unwrapCached(result: CachedResult): unknown {
     error.name = result.name;
   }
   if (result.stack) error.stack = result.stack;
+  // The failed render was counted where it ran (in the cached function).
+  markErrorCounted(error);
   throw result.reported ? markReported(error) : error;
 }

@@ -1,9 +1,13 @@
 import { connection } from 'next/server';
-import { viewletReport } from '@/lib/viewlet-stats';
+import { viewletStatsHandler } from '@/lib/viewlet-stats';
 
-/** Cache counters and viewlet policies as JSON, for monitoring. */
-export async function GET() {
+/**
+ * This process's viewlet and store metrics: JSON, or Prometheus text with
+ * `?format=prometheus` (or `Accept: text/plain`). Needs
+ * `Authorization: Bearer $VIEWLET_STATS_TOKEN`; answers 503 while no token is set.
+ */
+export async function GET(request: Request) {
   // Counters are live: never prerender this route at build time.
   await connection();
-  return Response.json(viewletReport(), { headers: { 'cache-control': 'no-store' } });
+  return viewletStatsHandler(request);
 }
