@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { test as base, expect, type APIRequestContext } from '@playwright/test';
 import { stamp } from './support/fixtures';
-import { type DemoServer, startDemo, TEST_STATS_TOKEN, TEST_WEBHOOK_SECRET } from './support/next-server';
+import { type DemoServer, signedDemoCookie, startDemo, TEST_STATS_TOKEN, TEST_WEBHOOK_SECRET } from './support/next-server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = path.join(root, 'node_modules/.bin/next-viewlet');
@@ -53,8 +53,13 @@ function variantsFile(name: string, sessions: [string, string]) {
   writeFileSync(
     file,
     JSON.stringify([
-      { name: 'anon', cookies: { 'demo-session': sessions[0] } },
-      { name: 'alice', cookies: { 'demo-user': 'alice', 'demo-session': sessions[1] }, headers: { 'accept-language': 'sv' } },
+      // Signed as the demo signs them: an unsigned cookie would be a new session (and no user) on every request.
+      { name: 'anon', cookies: { 'demo-session': signedDemoCookie('demo-session', sessions[0]) } },
+      {
+        name: 'alice',
+        cookies: { 'demo-user': signedDemoCookie('demo-user', 'alice'), 'demo-session': signedDemoCookie('demo-session', sessions[1]) },
+        headers: { 'accept-language': 'sv' },
+      },
     ]),
   );
   return file;
@@ -93,7 +98,7 @@ test('the stats endpoint needs the token, and answers JSON or Prometheus text', 
 
 test('concurrent cold requests: each call has one outcome (miss, joined or hit), and only misses render', async ({ request }) => {
   const before = await viewletStats(request);
-  const cookie = { cookie: `demo-session=${'e'.repeat(32)}` };
+  const cookie = { cookie: `demo-session=${signedDemoCookie('demo-session', 'e'.repeat(32))}` };
   const answers = await Promise.all(Array.from({ length: 4 }, () => request.get('/products/2', { headers: cookie })));
   expect(answers.map((answer) => answer.status())).toEqual([200, 200, 200, 200]);
   const after = await viewletStats(request);
