@@ -36,7 +36,6 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
   const { store, ...coreOptions } = options;
   let core: CacheCore | undefined;
   let processStore = false;
-  let unregister: (() => void) | undefined;
   let sharedTier: SharedTier | undefined;
   const use = () => {
     if (!core) {
@@ -45,18 +44,23 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
       // On the process store, share the tier (journal cursor, tag records) with the incremental cache handler.
       const tier = processStore ? sharedTierFor(resolved, { ...coreOptions, timeoutMs: coreOptions.timeoutMs ?? 500 }) : undefined;
       sharedTier = tier;
-      const created = createCacheCore({ ...coreOptions, store: resolved, ...(tier && { tier }) });
-      core = created;
-      unregister = registerHandler({
-        name: created.store.name,
-        ...(tier && { tier }),
-        record: (tags, durations) => created.updateTags(tags, durations),
-        pending: () => created.pendingInvalidations(),
-        flush: (timeoutMs) => created.flush(timeoutMs),
-      });
+      core = createCacheCore({ ...coreOptions, store: resolved, ...(tier && { tier }) });
     }
     return core;
   };
+  // Registered now, not at the first cache call: a webhook that arrives before any page
+  // must find the store to record in. Nothing is created until it is used.
+  let unregister: (() => void) | undefined = registerHandler({
+    get name() {
+      return core?.store.name ?? 'cache-handler';
+    },
+    get tier() {
+      return sharedTier;
+    },
+    record: (tags, durations, callOptions) => use().updateTags(tags, durations, callOptions),
+    pending: () => core?.pendingInvalidations() ?? 0,
+    flush: (timeoutMs) => core?.flush(timeoutMs) ?? Promise.resolve(true),
+  });
   // A throw from get/refreshTags fails the render; every path below degrades instead.
   return {
     async get(cacheKey, softTags) {
