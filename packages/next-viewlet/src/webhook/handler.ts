@@ -350,8 +350,9 @@ export function createRevalidationHandler(options: RevalidationHandlerOptions): 
           'the invalidation could not be recorded in the store, so no instance was promised it; retry later with the same webhook-id.',
         );
       }
-      // Recorded: the answer is 200 even if this mark is lost (a later delivery then re-invalidates, harmlessly).
-      await claim.confirm();
+      // Recorded: the answer is 200 even if the mark is lost; the claim is then released, so a
+      // later delivery invalidates again (harmless) instead of waiting for the claim to expire.
+      if (!(await claim.confirm())) await claim.release();
       emit({ type: 'revalidated', id: messageId, mode, tags, client });
       return json(200, { revalidated: tags.length, mode, tags });
     }
