@@ -1,11 +1,13 @@
 import { listViewlets } from 'next-viewlet';
-import { stats } from 'next-viewlet/cache-handler';
+import { pendingInvalidations, stats } from 'next-viewlet/cache-handler';
 import '@/viewlets';
 
 /** The cache counters per store and the demo's viewlets with their policies. */
 export function viewletReport() {
   return {
     stores: stats(),
+    // Invalidations this instance's store has not taken yet (written again with back-off; flushed on shutdown).
+    pendingInvalidations: pendingInvalidations(),
     viewlets: listViewlets()
       .map((v) => ({
         name: v.name,

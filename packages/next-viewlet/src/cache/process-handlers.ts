@@ -105,6 +105,9 @@ function installShutdownFlush(): void {
       if (!othersHandle) reraise();
       return;
     }
+    defaultLog.warn(
+      `${signal}: writing ${pendingInvalidations()} invalidation(s) the store has not taken yet before exiting (at most ${SHUTDOWN_FLUSH_MS} ms).`,
+    );
     const flushing = flushInvalidations(SHUTDOWN_FLUSH_MS).then((done) => {
       if (!done)
         defaultLog.warn(
