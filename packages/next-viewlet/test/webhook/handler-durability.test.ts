@@ -21,7 +21,7 @@ function durable() {
   vi.useFakeTimers({ now: NOW });
   const inner = memoryStore();
   const store = chaosStore(inner);
-  const tier = createSharedTier(store, { timeoutMs: 1_000, writeTimeoutMs: 1_000, logger: { warn() {}, error() {} } });
+  const tier = createSharedTier(store, { timeoutMs: 1_000, writeTimeoutMs: 1_000, logger: { debug() {}, warn() {}, error() {} } });
   const ctx = setup({
     store,
     storeTimeoutMs: 100,

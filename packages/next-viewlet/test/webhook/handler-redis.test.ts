@@ -13,7 +13,7 @@ import { randomPrefix, useRedisServer } from '../support/redis-server.ts';
 import { setup, signedRequest } from '../support/webhook.ts';
 
 const redis = useRedisServer();
-const quiet = { warn() {}, error() {} };
+const quiet = { debug() {}, warn() {}, error() {} };
 const opened: { store: ViewletStore; tier: SharedTier }[] = [];
 
 afterEach(async () => {

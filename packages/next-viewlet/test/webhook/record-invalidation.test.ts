@@ -22,7 +22,7 @@ afterEach(async () => {
 
 function handlerOn() {
   const store = chaosStore(memoryStore());
-  const handler = createCacheHandler({ store, logger: { warn() {}, error() {} } });
+  const handler = createCacheHandler({ store, logger: { debug() {}, warn() {}, error() {} } });
   handlers.push(handler);
   return { store, handler };
 }
