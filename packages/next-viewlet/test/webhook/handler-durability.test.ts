@@ -16,6 +16,8 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+const STEPS = { claim: 'setIfAbsent', record: 'invalidate', confirm: 'set' } as const;
+
 /** A webhook whose replay records and invalidations go to one chaos store, the invalidation through a tag system. */
 function durable() {
   vi.useFakeTimers({ now: NOW });
@@ -37,19 +39,25 @@ function durable() {
   return { ...ctx, inner, store, tier, invalidated, deliver };
 }
 
+type Fault = 'before' | 'after' | 'late';
+/** Makes the next call of `method` fail as `fault` says, delivers once, and heals the store. */
+async function deliverWithFault(ctx: ReturnType<typeof durable>, method: (typeof STEPS)[keyof typeof STEPS], fault: Fault) {
+  if (fault === 'late') ctx.store.replyDelayMs[method] = 500;
+  else ctx.store.failNext[method] = fault;
+  const first = await ctx.deliver();
+  ctx.store.replyDelayMs = {};
+  return first;
+}
+
 const REVALIDATED = { revalidated: 1, mode: 'revalidate', tags: ['product:1'] };
 const DUPLICATE = { duplicate: true, revalidated: 0, mode: 'revalidate', tags: [] };
-const STEPS = { claim: 'setIfAbsent', record: 'invalidate', confirm: 'set' } as const;
 
 describe('every interleaving of claim / record / confirm with one failing step', () => {
   for (const [step, method] of Object.entries(STEPS)) {
     for (const fault of ['before', 'after', 'late'] as const) {
       it(`${step} fails ${fault === 'late' ? 'by answering late' : `${fault} it is done`}`, async () => {
         const ctx = durable();
-        if (fault === 'late') ctx.store.replyDelayMs[method] = 500;
-        else ctx.store.failNext[method] = fault;
-        const first = await ctx.deliver();
-        ctx.store.replyDelayMs = {};
+        const first = await deliverWithFault(ctx, method, fault);
         const afterFirst = await ctx.invalidated();
         if (first.status === 200) {
           expect(first.body, 'a 200 means recorded').toEqual(REVALIDATED);
@@ -81,10 +89,7 @@ describe('every interleaving of claim / record / confirm with one failing step',
     for (const [step, method] of Object.entries(STEPS)) {
       for (const fault of ['before', 'after', 'late'] as const) {
         const ctx = durable();
-        if (fault === 'late') ctx.store.replyDelayMs[method] = 500;
-        else ctx.store.failNext[method] = fault;
-        const first = await ctx.deliver();
-        ctx.store.replyDelayMs = {};
+        const first = await deliverWithFault(ctx, method, fault);
         const second = await ctx.deliver();
         seen.push(
           `${step}/${fault}: ${first.status} then ${(second.body as { duplicate?: boolean }).duplicate ? 'duplicate' : 'revalidated'}`,
