@@ -1,5 +1,5 @@
 import { listViewlets } from 'next-viewlet';
-import { stats } from 'next-viewlet/cache-handler';
+import { pendingInvalidations, stats } from 'next-viewlet/cache-handler';
 import { createStatsHandler } from 'next-viewlet/stats';
 import '@/viewlets';
 
@@ -10,6 +10,8 @@ export const viewletStatsHandler = createStatsHandler({ token: process.env.VIEWL
 export function viewletReport() {
   return {
     stores: stats(),
+    // Invalidations this instance's store has not taken yet (written again with back-off; flushed on shutdown).
+    pendingInvalidations: pendingInvalidations(),
     viewlets: listViewlets()
       .map((v) => ({
         name: v.name,

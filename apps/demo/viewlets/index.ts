@@ -10,3 +10,4 @@ export { reviews } from './reviews';
 export { sessionBadge } from './session-badge';
 export { siteNav } from './site-nav';
 export { stockLevel } from './stock-level';
+export { supplierFeed } from './supplier-feed';

@@ -34,7 +34,7 @@ import { entryCoordination } from './entry-coordination.ts';
 import type { GuardedStore } from './guarded-store.ts';
 import { createSingleFlight } from './single-flight.ts';
 import { createSharedTier, type SharedTier } from './shared-tier.ts';
-import type { InvalidateOutcome } from './tag-system.ts';
+import type { InvalidateCallOptions, InvalidateOutcome } from './tag-system.ts';
 
 /** Next's `CacheEntry`, structurally (durations in seconds, `timestamp` in ms at the start of generation). */
 export interface CacheEntryLike {
@@ -137,7 +137,7 @@ export interface CacheCore {
   /** `Infinity`: soft tags are checked in `get`, with stale-vs-expired semantics. */
   getExpiration(tags: readonly string[]): Promise<number>;
   /** Records an invalidation; `recorded` says whether the store took it (else it is retried in the background). */
-  updateTags(tags: readonly string[], durations?: { expire?: number }): Promise<InvalidateOutcome>;
+  updateTags(tags: readonly string[], durations?: { expire?: number }, options?: InvalidateCallOptions): Promise<InvalidateOutcome>;
   /** Invalidations the store has not taken yet. */
   pendingInvalidations(): number;
   /** Writes pending invalidations; `true` when none is left within `timeoutMs`. */
@@ -358,9 +358,9 @@ export function createCacheCore(options: CacheCoreOptions): CacheCore {
     async getExpiration() {
       return Number.POSITIVE_INFINITY;
     },
-    async updateTags(tagList, durations) {
+    async updateTags(tagList, durations, callOptions) {
       try {
-        return await tags.invalidate(tagList, durations);
+        return await tags.invalidate(tagList, durations, callOptions);
       } catch (error) {
         log.debug('cache', 'updateTags failed', { error: String(error) });
         return { recorded: false, entries: [] };

@@ -90,7 +90,7 @@ export function createIncrementalCacheHandler(options: IncrementalCacheHandlerOp
       registerHandler({
         name: created.tier.store.name,
         tier: created.tier,
-        record: (tags, durations) => created.revalidateTag(tags, durations),
+        record: (tags, durations, options) => created.tier.tags.invalidate(tags, durations, options),
         pending: () => created.tier.tags.pending(),
         flush: (timeoutMs) => created.tier.tags.flush(timeoutMs),
       }),

@@ -38,8 +38,8 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
   const { store, ...coreOptions } = options;
   let core: CacheCore | undefined;
   let processStore = false;
-  let unregister: (() => void) | undefined;
   let sharedTier: SharedTier | undefined;
+  let unregisterProbe: (() => void) | undefined;
   const use = () => {
     if (!core) {
       processStore = store === undefined;
@@ -49,24 +49,26 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
       sharedTier = tier;
       const created = createCacheCore({ ...coreOptions, store: resolved, ...(tier && { tier }) });
       core = created;
-      const unregisterHandler = registerHandler({
-        name: created.store.name,
-        ...(tier && { tier }),
-        record: (tags, durations) => created.updateTags(tags, durations),
-        pending: () => created.pendingInvalidations(),
-        flush: (timeoutMs) => created.flush(timeoutMs),
-      });
-      const unregisterProbe = registerStoreProbe(created.store.name, {
+      unregisterProbe = registerStoreProbe(created.store.name, {
         breaker: () => created.store.breaker.state,
         pendingInvalidations: () => created.pendingInvalidations(),
       });
-      unregister = () => {
-        unregisterHandler();
-        unregisterProbe();
-      };
     }
     return core;
   };
+  // Registered now, not at the first cache call: a webhook that arrives before any page
+  // must find the store to record in. Nothing is created until it is used.
+  let unregister: (() => void) | undefined = registerHandler({
+    get name() {
+      return core?.store.name ?? 'cache-handler';
+    },
+    get tier() {
+      return sharedTier;
+    },
+    record: (tags, durations, callOptions) => use().updateTags(tags, durations, callOptions),
+    pending: () => core?.pendingInvalidations() ?? 0,
+    flush: (timeoutMs) => core?.flush(timeoutMs) ?? Promise.resolve(true),
+  });
   // A throw from get/refreshTags fails the render; every path below degrades instead.
   return {
     async get(cacheKey, softTags) {
@@ -115,6 +117,8 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
     async close() {
       unregister?.();
       unregister = undefined;
+      unregisterProbe?.();
+      unregisterProbe = undefined;
       if (!core) return;
       await core.flush(1000);
       // The process-wide store is shared (the webhook's replay guard uses it): leave it open.

@@ -7,7 +7,7 @@
  * are flushed before the process exits.
  */
 import { defaultLog } from '../util/log.ts';
-import type { InvalidateOutcome } from './tag-system.ts';
+import type { InvalidateCallOptions, InvalidateOutcome } from './tag-system.ts';
 
 export interface RegisteredHandler {
   /** Store name, for stats and logs. */
@@ -18,7 +18,7 @@ export interface RegisteredHandler {
    */
   readonly tier?: object;
   /** Records an invalidation and resolves once the store took it (`recorded`) or could not. */
-  record(tags: readonly string[], durations?: { expire?: number }): Promise<InvalidateOutcome>;
+  record(tags: readonly string[], durations?: { expire?: number }, options?: InvalidateCallOptions): Promise<InvalidateOutcome>;
   /** Invalidations its store has not taken yet. */
   pending(): number;
   /** Writes the pending ones; `true` when none is left within `timeoutMs`. */
@@ -55,9 +55,18 @@ export function registeredHandlers(): RegisteredHandler[] {
 export async function recordInvalidation(
   tags: readonly string[],
   durations?: { expire?: number },
+  options?: InvalidateCallOptions,
 ): Promise<{ recorded: boolean; handlers: number }> {
   const all = registeredHandlers();
-  const outcomes = await Promise.all(all.map((handler) => handler.record(tags, durations).catch(() => ({ recorded: false }))));
+  const outcomes = await Promise.all(
+    all.map(async (handler) => {
+      try {
+        return await handler.record(tags, durations, options);
+      } catch {
+        return { recorded: false };
+      }
+    }),
+  );
   return { recorded: outcomes.every((outcome) => outcome.recorded), handlers: all.length };
 }
 
@@ -96,6 +105,9 @@ function installShutdownFlush(): void {
       if (!othersHandle) reraise();
       return;
     }
+    defaultLog.warn(
+      `${signal}: writing ${pendingInvalidations()} invalidation(s) the store has not taken yet before exiting (at most ${SHUTDOWN_FLUSH_MS} ms).`,
+    );
     const flushing = flushInvalidations(SHUTDOWN_FLUSH_MS).then((done) => {
       if (!done)
         defaultLog.warn(

@@ -47,6 +47,17 @@ export interface TagSystemOptions {
   now?: () => number;
 }
 
+/** How one invalidation is recorded. */
+export interface InvalidateCallOptions {
+  /**
+   * After the store took it, the next call with the same tags and expiry within this many ms
+   * (and the calls of that same event-loop turn) is answered with this outcome instead of being
+   * written again: the webhook records an invalidation itself, then Next repeats it through
+   * `updateTags` after the response. Default: no absorbing.
+   */
+  absorbRepeatMs?: number;
+}
+
 /** What `invalidate` did: `recorded` when the store took it (every instance will see it). */
 export interface InvalidateOutcome {
   recorded: boolean;
@@ -61,7 +72,7 @@ export interface TagSystem {
   /** Reads the journal since the cursor (throttled by `refreshIntervalMs`). Throws on store failure. */
   refresh(): Promise<void>;
   /** Invalidates `tags` now: hard without `durations`, soft (expiring after `durations.expire` s, if given) with them. */
-  invalidate(tags: readonly string[], durations?: { expire?: number }): Promise<InvalidateOutcome>;
+  invalidate(tags: readonly string[], durations?: { expire?: number }, options?: InvalidateCallOptions): Promise<InvalidateOutcome>;
   /** Invalidations the store has not taken yet (written again in the background). */
   pending(): number;
   /** Writes pending invalidations now; resolves `true` when none is left, `false` after `timeoutMs`. */
@@ -124,6 +135,12 @@ export function createTagSystem(options: TagSystemOptions): TagSystem {
 
   const writeFlight = createSingleFlight<void>();
   const sameMoment = new Map<string, Promise<InvalidateOutcome>>();
+  // Invalidations recorded with `absorbRepeatMs`: the one repeat expected of each, until when.
+  const repeats = new Map<string, { until: number; outcome: InvalidateOutcome }>();
+  const shareThisTurn = (key: string, outcome: Promise<InvalidateOutcome>) => {
+    sameMoment.set(key, outcome);
+    setImmediate(() => sameMoment.delete(key));
+  };
   const writePending = () => writeFlight('pending', writeAllPending);
 
   async function writeAllPending(): Promise<void> {
@@ -229,7 +246,7 @@ export function createTagSystem(options: TagSystemOptions): TagSystem {
         if (pendingByExpiry.size > 0 && !retryTimer) writePending().catch(() => scheduleRetry());
       });
     },
-    invalidate(tags, durations) {
+    invalidate(tags, durations, options = {}) {
       const unique = [...new Set(tags)];
       if (unique.length === 0) return Promise.resolve({ recorded: true, entries: [] });
       const expireInMs = durations === undefined ? 0 : durations.expire === undefined ? undefined : Math.max(0, durations.expire * 1000);
@@ -237,12 +254,27 @@ export function createTagSystem(options: TagSystemOptions): TagSystem {
       // incremental one, on one tier): calls for the same invalidation before the next turn of the
       // event loop share one write. Later ones are new invalidations, with their own time.
       const key = JSON.stringify([[...unique].sort(), expireInMs ?? null]);
-      let outcome = sameMoment.get(key);
-      if (!outcome) {
-        outcome = invalidateNow(unique, expireInMs);
-        sameMoment.set(key, outcome);
-        setImmediate(() => sameMoment.delete(key));
+      const shared = sameMoment.get(key);
+      if (shared) return shared;
+      const repeat = repeats.get(key);
+      if (repeat) {
+        repeats.delete(key);
+        if (repeat.until > localNow()) {
+          const absorbed = Promise.resolve(repeat.outcome);
+          shareThisTurn(key, absorbed);
+          log.debug('tags', 'repeat of an invalidation recorded moments ago; not written again', { tags: unique });
+          return absorbed;
+        }
       }
+      const absorbMs = options.absorbRepeatMs ?? 0;
+      const outcome = invalidateNow(unique, expireInMs).then((result) => {
+        if (result.recorded && absorbMs > 0) {
+          for (const [other, { until }] of repeats) if (until <= localNow()) repeats.delete(other);
+          repeats.set(key, { until: localNow() + absorbMs, outcome: result });
+        }
+        return result;
+      });
+      shareThisTurn(key, outcome);
       return outcome;
     },
     pending: pendingCount,

@@ -20,11 +20,13 @@ Options:
   --viewlet NAME      every entry of a viewlet; NAME='["3"]' narrows it to those args (repeatable)
   --expire            expire now (the next request renders) instead of revalidating (served stale once while it re-renders)
   --id ID             message id; reuse it when retrying the same message (default: random)
-  --timeout MS        request timeout (default: 10000)
+  --timeout MS        timeout of each attempt (default: 10000)
+  --attempts N        attempts in all: a 429, a 503 or no answer is retried with back-off
+                      (and at least Retry-After), under the same message id (default: 5)
   --json              print the receiver's answer as JSON
   -h, --help          this help
 
-Exit codes: 0 done (or already done), 1 the request failed or was refused, 2 usage or configuration error.`;
+Exit codes: 0 done (or already done), 1 the request failed or was refused (after the retries), 2 usage or configuration error.`;
 
 class UsageError extends Error {}
 
@@ -63,6 +65,7 @@ function parse(argv: string[], env: CliIO['env']) {
       expire: { type: 'boolean', default: false },
       id: { type: 'string' },
       timeout: { type: 'string', default: '10000' },
+      attempts: { type: 'string', default: '5' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -90,6 +93,9 @@ function parse(argv: string[], env: CliIO['env']) {
 
   const timeoutMs = Number(values.timeout);
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) throw new UsageError('--timeout must be a positive number of milliseconds.');
+  const attempts = Number(values.attempts);
+  if (!Number.isSafeInteger(attempts) || attempts < 1 || attempts > 20)
+    throw new UsageError('--attempts must be a whole number from 1 to 20.');
   const viewlets = values.viewlet.map(parseViewlet);
   if (values.tag.length === 0 && viewlets.length === 0) throw new UsageError('name at least one --tag or --viewlet.');
 
@@ -102,6 +108,7 @@ function parse(argv: string[], env: CliIO['env']) {
     mode: values.expire ? ('expire' as const) : ('revalidate' as const),
     id: values.id,
     timeoutMs,
+    attempts,
     json: values.json,
   };
 }
@@ -119,7 +126,7 @@ export async function revalidateCommand(argv: string[], io: CliIO): Promise<numb
     io.stdout(REVALIDATE_USAGE);
     return EXIT.ok;
   }
-  const { url, secret, tags, viewlets, mode, id, timeoutMs, json } = options;
+  const { url, secret, tags, viewlets, mode, id, timeoutMs, attempts, json } = options;
   if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
     io.stderr('warning: sending over plain http; the message is signed but readable on the way.');
   }
@@ -129,6 +136,7 @@ export async function revalidateCommand(argv: string[], io: CliIO): Promise<numb
       secret,
       mode,
       timeoutMs,
+      retry: { attempts },
       ...(tags.length > 0 && { tags }),
       ...(viewlets.length > 0 && { viewlets }),
       ...(id !== undefined && { id }),

@@ -2,25 +2,31 @@
  * `createRevalidationHandler`: a Route Handler, `(Request) => Promise<Response>`,
  * that invalidates tags and viewlets on a signed Standard Webhooks message.
  *
- * Checks, cheapest and least trusting first: secret configured (503) → rate
- * limit per client (429) → POST (405) → JSON content type (415) → body capped
- * while streaming (413/408) → headers, timestamp, signature (401) → payload
- * (400) → replay record (200 duplicate / 409 / 503) → invalidate → 200.
+ * Checks, cheapest and least trusting first: secret configured (503) → POST
+ * (405) → JSON content type (415) → body capped while streaming (413/408) →
+ * headers, timestamp, signature (401) → payload (400) → replay claim (200
+ * duplicate / 409 / 503) → record the invalidation → confirm → 200. Every
+ * refusal before the signature is verified counts against the client
+ * address's budget (429 once spent); a verified message counts against its
+ * secret's own budget, so no flood of unsigned requests can refuse it.
  *
- * The payload is checked BEFORE the replay record is written: a message that
- * fails validation leaves no record, so the sender can fix the body and resend
- * it under the same id. Checking is free of side effects, and only a validly
- * signed body gets that far. If invalidation itself fails, the record is
- * removed again so a retry is not answered "duplicate".
+ * A 200 means the invalidation is recorded in the store every instance reads
+ * (tag records and journal), acknowledged within `storeTimeoutMs`. Otherwise
+ * the answer is 503 with `Retry-After`, the replay claim is released, and the
+ * retry with the same webhook-id is processed, never answered "duplicate":
+ * only a delivery whose invalidation was recorded makes later ones duplicates.
+ * The payload is checked before the claim: a refused body leaves no record.
  */
 import { describeError, isViewletError, ViewletError, type ViewletErrorCode } from '../core/errors.ts';
 import { createLog, defaultLog, type ViewletLogger } from '../util/log.ts';
 import type { ViewletStore } from '../stores/types.ts';
 import { resolvePayload, type RevalidationMode } from './payload.ts';
-import { createRateLimiter, defaultClientIp, type RateLimitOptions } from './rate-limit.ts';
+import { clientAddress, createRateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { readBody } from './read-body.ts';
+import { recordAndRevalidate } from './record-invalidation.ts';
 import { createReplayGuard } from './replay-guard.ts';
 import { errorResponse, json, STATUS_BY_CODE } from './responses.ts';
+import { withTimeout } from '../util/with-timeout.ts';
 import { parseSecrets } from './secrets.ts';
 import { DEFAULT_TOLERANCE_SECONDS, verifyWithKeys } from './signature.ts';
 
@@ -30,6 +36,11 @@ export interface InvalidationAction {
   tags: readonly string[];
   /** `'revalidate'`: stale now, re-rendered in the background. `'expire'`: expired now. */
   mode: RevalidationMode;
+}
+
+/** What an `invalidate` function may resolve: `recorded: false` when the store did not take it (503, the sender retries). */
+export interface InvalidationOutcome {
+  recorded: boolean;
 }
 
 /** The outcome of one request, for `onEvent`. `client` is the rate-limit key of the sender. */
@@ -76,17 +87,44 @@ export interface RevalidationHandlerOptions {
   replayTtlSeconds?: number;
   /** Prefix of replay record keys. @default 'webhook:' */
   replayKeyPrefix?: string;
-  /** Time allowed for the store to answer, in ms; past it the message is refused with 503. @default 2_000 */
+  /**
+   * Time allowed for each store step (the replay claim, recording the invalidation, confirming), in ms;
+   * past it the message is refused with 503 and `Retry-After`, and its claim released.
+   * @default 2_000
+   */
   storeTimeoutMs?: number;
-  /** Per-client request limit, checked before any verification (429). `false` disables it. @default { limit: 60, windowMs: 60_000 } */
+  /**
+   * How long a delivery in progress holds its message id, in seconds: other deliveries of it meanwhile get
+   * 503 `E_WEBHOOK_IN_PROGRESS`; after it (an instance that crashed mid-way) the next one takes it over.
+   * @default 30
+   */
+  claimTtlSeconds?: number;
+  /**
+   * Requests per client address that are not (yet) verified: unsigned, badly signed, wrong method, type or
+   * size. Past it they get 429; a validly signed request is never counted here. `false` disables it.
+   * @default { limit: 60, windowMs: 60_000 }
+   */
   rateLimit?: RateLimitOptions | false;
-  /** The client key for the rate limit. @default the first `x-forwarded-for` entry, else `'unknown'` */
+  /** Verified requests per secret, a budget of their own (429 past it). `false` disables it. @default { limit: 600, windowMs: 60_000 } */
+  signedRateLimit?: RateLimitOptions | false;
+  /**
+   * Proxies in front of the app that append to `x-forwarded-for` and are trusted: the client address is
+   * the entry this many places from the end. `0`: no proxy is trusted (see docs/webhooks.md for what
+   * `next start` passes).
+   * @default 0
+   */
+  trustProxyHops?: number;
+  /** A header your platform sets to the client address (`x-real-ip`, `cf-connecting-ip`), used instead of `x-forwarded-for`. @default none */
+  clientAddressHeader?: string;
+  /** The client address for the rate limit; replaces `trustProxyHops` and `clientAddressHeader`. @default from those two */
   clientIp?: (request: Request) => string;
   /**
-   * Performs the invalidation of one message.
-   * @default Next's `revalidateTag(tag, 'max')` per tag for `'revalidate'`, `revalidateTag(tag, { expire: 0 })` for `'expire'`
+   * Performs the invalidation of one message. Resolve `{ recorded: false }` when it could not be recorded
+   * (the sender then gets 503 and retries); resolving nothing counts as recorded.
+   * @default records it in the store through this process's cache handlers and waits for the store to take it, then calls Next's `revalidateTag(tag, 'max')` (`'revalidate'`) or `revalidateTag(tag, { expire: 0 })` (`'expire'`)
    */
-  invalidate?: (action: InvalidationAction) => void | Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: an invalidate function that records nothing of its own returns nothing
+  invalidate?: (action: InvalidationAction) => void | InvalidationOutcome | Promise<void | InvalidationOutcome>;
   /** Clock in ms since the epoch. @default Date.now */
   now?: () => number;
   /** Called once per request with its outcome, for logging. Never receives a secret or a signature. @default none */
@@ -107,11 +145,6 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return result;
 }
 
-async function nextInvalidate({ tags, mode }: InvalidationAction): Promise<void> {
-  const { revalidateTag } = await import('next/cache');
-  for (const tag of tags) revalidateTag(tag, mode === 'expire' ? { expire: 0 } : 'max');
-}
-
 /** The process's store (memoised by `getProcessStore`; from env: Redis, Upstash or memory). Imported lazily: senders never load it. */
 async function defaultStore(): Promise<ViewletStore> {
   const { getProcessStore } = await import('../stores/index.ts');
@@ -122,7 +155,7 @@ function isJson(contentType: string | null): boolean {
   return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
-export function createRevalidationHandler(options: RevalidationHandlerOptions): (request: Request) => Promise<Response> {
+function assertOptions(options: RevalidationHandlerOptions): void {
   if (options === null || typeof options !== 'object') {
     throw new ViewletError('E_WEBHOOK_OPTIONS', 'createRevalidationHandler(options) needs an options object with `secrets`.');
   }
@@ -134,21 +167,43 @@ export function createRevalidationHandler(options: RevalidationHandlerOptions): 
       throw new ViewletError('E_WEBHOOK_OPTIONS', `createRevalidationHandler: ${name} must be a function, got ${typeof options[name]}.`);
     }
   }
-  if (
-    options.rateLimit !== undefined &&
-    options.rateLimit !== false &&
-    (options.rateLimit === null || typeof options.rateLimit !== 'object')
-  ) {
-    throw new ViewletError(
-      'E_WEBHOOK_OPTIONS',
-      'createRevalidationHandler: rateLimit must be { limit?, windowMs?, maxClients? } or false.',
-    );
+  for (const name of ['rateLimit', 'signedRateLimit'] as const) {
+    const value = options[name];
+    if (value !== undefined && value !== false && (value === null || typeof value !== 'object')) {
+      throw new ViewletError(
+        'E_WEBHOOK_OPTIONS',
+        `createRevalidationHandler: ${name} must be { limit?, windowMs?, maxClients? } or false.`,
+      );
+    }
   }
+  const hops = options.trustProxyHops;
+  if (hops !== undefined && (!Number.isSafeInteger(hops) || hops < 0)) {
+    throw new ViewletError('E_WEBHOOK_OPTIONS', `createRevalidationHandler: trustProxyHops must be a whole number >= 0, got ${hops}.`);
+  }
+  const header = options.clientAddressHeader;
+  if (header !== undefined && (typeof header !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(header))) {
+    throw new ViewletError('E_WEBHOOK_OPTIONS', 'createRevalidationHandler: clientAddressHeader must be a header name, like "x-real-ip".');
+  }
+  const store = options.store;
+  if (store !== undefined && (typeof store?.setIfAbsent !== 'function' || typeof store.deleteIfEquals !== 'function')) {
+    throw new ViewletError('E_WEBHOOK_OPTIONS', 'createRevalidationHandler: store must be a ViewletStore (from next-viewlet/stores).');
+  }
+}
+
+/** Seconds a sender is asked to wait after a 503 of the store, and after finding its message in progress. */
+const RETRY_AFTER_STORE_S = 5;
+const RETRY_AFTER_IN_PROGRESS_S = 2;
+const SIGNED_RATE_LIMIT: RateLimitOptions = { limit: 600, windowMs: 60_000 };
+
+export function createRevalidationHandler(options: RevalidationHandlerOptions): (request: Request) => Promise<Response> {
+  assertOptions(options);
   const keys = parseSecrets(options.secrets);
   const tolerance = positiveInteger('toleranceSeconds', options.toleranceSeconds, DEFAULT_TOLERANCE_SECONDS);
   const maxBytes = positiveInteger('maxBodyBytes', options.maxBodyBytes, 65_536);
   const bodyTimeoutMs = positiveInteger('bodyTimeoutMs', options.bodyTimeoutMs, 10_000);
   const replayTtl = positiveInteger('replayTtlSeconds', options.replayTtlSeconds, 600);
+  const claimTtl = positiveInteger('claimTtlSeconds', options.claimTtlSeconds, 30);
+  const storeTimeoutMs = positiveInteger('storeTimeoutMs', options.storeTimeoutMs, 2_000);
   if (replayTtl < 2 * tolerance) {
     // A message is acceptable for 2 × tolerance seconds; a shorter record would let it be replayed.
     throw new ViewletError(
@@ -156,23 +211,38 @@ export function createRevalidationHandler(options: RevalidationHandlerOptions): 
       `createRevalidationHandler: replayTtlSeconds (${replayTtl}) must be at least 2 × toleranceSeconds (${2 * tolerance}).`,
     );
   }
-  const now = options.now ?? Date.now;
-  const invalidate = options.invalidate ?? nextInvalidate;
-  const limiter = options.rateLimit === false ? undefined : createRateLimiter(options.rateLimit);
-  const injected = options.store;
-  if (injected !== undefined && (typeof injected?.setIfAbsent !== 'function' || typeof injected.deleteIfEquals !== 'function')) {
-    throw new ViewletError('E_WEBHOOK_OPTIONS', 'createRevalidationHandler: store must be a ViewletStore (from next-viewlet/stores).');
+  if (claimTtl > replayTtl) {
+    throw new ViewletError(
+      'E_WEBHOOK_OPTIONS',
+      `createRevalidationHandler: claimTtlSeconds (${claimTtl}) must not exceed replayTtlSeconds (${replayTtl}).`,
+    );
   }
+  const now = options.now ?? Date.now;
+  const invalidate = options.invalidate ?? recordAndRevalidate;
+  const unverifiedLimit = options.rateLimit === false ? undefined : createRateLimiter(options.rateLimit);
+  const signedLimit = options.signedRateLimit === false ? undefined : createRateLimiter(options.signedRateLimit ?? SIGNED_RATE_LIMIT);
+  const addressOf =
+    options.clientIp ??
+    ((request: Request) =>
+      clientAddress(request, {
+        ...(options.trustProxyHops !== undefined && { trustProxyHops: options.trustProxyHops }),
+        ...(options.clientAddressHeader !== undefined && { clientAddressHeader: options.clientAddressHeader }),
+      }));
+  const injected = options.store;
   const replay = createReplayGuard({
     store: injected ? () => injected : defaultStore,
     // + 1 s: the timestamp check floors the clock to whole seconds, so a message
     // stays acceptable for 2 × tolerance + 1 s after its earliest arrival.
     ttlMs: (replayTtl + 1) * 1000,
-    timeoutMs: positiveInteger('storeTimeoutMs', options.storeTimeoutMs, 2_000),
+    claimTtlMs: claimTtl * 1000,
+    timeoutMs: storeTimeoutMs,
     prefix: options.replayKeyPrefix ?? 'webhook:',
   });
   const log = options.logger ? createLog(options.logger) : defaultLog;
   let warnedDisabled = false;
+  // Deliveries of one id in this process run one after the other: a second one then finds
+  // the first's outcome (done, or released) instead of its claim in progress.
+  const inFlight = new Map<string, Promise<void>>();
 
   const emit = (event: RevalidationEvent) => {
     try {
@@ -191,12 +261,17 @@ export function createRevalidationHandler(options: RevalidationHandlerOptions): 
       emit({ type: 'rejected', status: response.status, code, message, client, ...(id && { id }), ...(cause !== undefined && { cause }) });
       return response;
     };
+    const tooMany = (retryAfterSeconds: number) =>
+      reject('E_WEBHOOK_RATE_LIMITED', `too many requests; retry in ${retryAfterSeconds} s.`, { 'retry-after': String(retryAfterSeconds) });
+    const storeUnavailable = (message: string, cause?: unknown) =>
+      reject('E_WEBHOOK_STORE', message, { 'retry-after': String(RETRY_AFTER_STORE_S) }, cause);
 
     try {
-      client = (options.clientIp ?? defaultClientIp)(request) || 'unknown';
+      client = addressOf(request) || 'unknown';
     } catch {
       client = 'unknown';
     }
+    let verified: { id: string; key: number };
     try {
       if (keys.length === 0) {
         if (!warnedDisabled) {
@@ -208,43 +283,100 @@ export function createRevalidationHandler(options: RevalidationHandlerOptions): 
           'the revalidation webhook has no secret configured; every request is refused until one is set.',
         );
       }
-      const decision = limiter?.(client, now());
-      if (decision && !decision.allowed) {
-        return reject('E_WEBHOOK_RATE_LIMITED', `too many requests; retry in ${decision.retryAfterSeconds} s.`, {
-          'retry-after': String(decision.retryAfterSeconds),
-        });
-      }
-      if (request.method !== 'POST')
-        return reject('E_WEBHOOK_METHOD', `method ${request.method} is not allowed; use POST.`, { allow: 'POST' });
-      if (!isJson(request.headers.get('content-type'))) {
-        return reject('E_WEBHOOK_CONTENT_TYPE', 'content-type must be application/json.');
-      }
+      if (request.method !== 'POST') throw new ViewletError('E_WEBHOOK_METHOD', `method ${request.method} is not allowed; use POST.`);
+      if (!isJson(request.headers.get('content-type')))
+        throw new ViewletError('E_WEBHOOK_CONTENT_TYPE', 'content-type must be application/json.');
       const body = await readBody(request, { maxBytes, timeoutMs: bodyTimeoutMs });
-      ({ id } = verifyWithKeys(keys, { headers: request.headers, body, now: now(), toleranceSeconds: tolerance }));
+      verified = verifyWithKeys(keys, { headers: request.headers, body, now: now(), toleranceSeconds: tolerance });
+      id = verified.id;
+      const decision = signedLimit?.(`secret:${verified.key}`, now());
+      if (decision && !decision.allowed) return tooMany(decision.retryAfterSeconds);
       const { tags, mode } = await resolvePayload(body);
-
-      const seen = await replay.claim(id, body);
-      if (seen === 'duplicate') {
-        emit({ type: 'duplicate', id, client });
-        return json(200, { duplicate: true, revalidated: 0, mode, tags: [] });
-      }
-      if (seen === 'conflict') {
-        return reject('E_WEBHOOK_REPLAY', 'this webhook-id was already used for a different body; every message needs its own id.');
-      }
-      try {
-        await invalidate({ tags, mode });
-      } catch (error) {
-        await replay.release(id, body);
-        return reject('E_WEBHOOK_INVALIDATE', 'the invalidation failed; retry with the same webhook-id.', undefined, error);
-      }
-      emit({ type: 'revalidated', id, mode, tags, client });
-      return json(200, { revalidated: tags.length, mode, tags });
+      return await oneAtATime(verified.id, () => deliver(verified.id, body, tags, mode));
     } catch (error) {
       if (isViewletError(error) && STATUS_BY_CODE[error.code] !== undefined) {
         const status = STATUS_BY_CODE[error.code]!;
-        return reject(error.code, error.message, undefined, status >= 500 ? error.cause : undefined);
+        if (id === undefined && status < 500) {
+          // Not verified: counts against the client address's budget.
+          const decision = unverifiedLimit?.(client, now());
+          if (decision && !decision.allowed) return tooMany(decision.retryAfterSeconds);
+        }
+        if (error.code === 'E_WEBHOOK_STORE') return storeUnavailable(error.message, error.cause);
+        return reject(
+          error.code,
+          error.message,
+          error.code === 'E_WEBHOOK_METHOD' ? { allow: 'POST' } : undefined,
+          status >= 500 ? error.cause : undefined,
+        );
       }
       return reject('E_WEBHOOK_INTERNAL', 'unexpected error while handling the webhook; see the server log.', undefined, error);
     }
+
+    async function deliver(messageId: string, body: Uint8Array, tags: string[], mode: RevalidationMode): Promise<Response> {
+      const claim = await replay.claim(messageId, body);
+      if (claim.decision === 'duplicate') {
+        emit({ type: 'duplicate', id: messageId, client });
+        return json(200, { duplicate: true, revalidated: 0, mode, tags: [] });
+      }
+      if (claim.decision === 'conflict') {
+        return reject('E_WEBHOOK_REPLAY', 'this webhook-id was already used for a different body; every message needs its own id.');
+      }
+      if (claim.decision === 'in-progress') {
+        return reject(
+          'E_WEBHOOK_IN_PROGRESS',
+          'another delivery of this message is being processed; retry shortly with the same webhook-id.',
+          {
+            'retry-after': String(RETRY_AFTER_IN_PROGRESS_S),
+          },
+        );
+      }
+      let outcome: InvalidationOutcome | undefined;
+      try {
+        const work = Promise.resolve().then(async () => (await invalidate({ tags, mode })) ?? undefined);
+        outcome = await withTimeout(work, storeTimeoutMs, () => new StoreSlow());
+      } catch (error) {
+        await claim.release();
+        if (error instanceof StoreSlow) {
+          return storeUnavailable(
+            `the store did not take the invalidation within ${storeTimeoutMs} ms; retry later with the same webhook-id.`,
+            error,
+          );
+        }
+        return reject('E_WEBHOOK_INVALIDATE', 'the invalidation failed; retry with the same webhook-id.', undefined, error);
+      }
+      if (outcome && outcome.recorded === false) {
+        await claim.release();
+        return storeUnavailable(
+          'the invalidation could not be recorded in the store, so no instance was promised it; retry later with the same webhook-id.',
+        );
+      }
+      // Recorded: the answer is 200 even if the mark is lost; the claim is then released, so a
+      // later delivery invalidates again (harmless) instead of waiting for the claim to expire.
+      if (!(await claim.confirm())) await claim.release();
+      emit({ type: 'revalidated', id: messageId, mode, tags, client });
+      return json(200, { revalidated: tags.length, mode, tags });
+    }
   };
+
+  async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = inFlight.get(key);
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    inFlight.set(key, mine);
+    try {
+      await previous;
+      return await work();
+    } finally {
+      done();
+      if (inFlight.get(key) === mine) inFlight.delete(key);
+    }
+  }
+}
+
+class StoreSlow extends Error {
+  constructor() {
+    super('the invalidation was not acknowledged in time');
+  }
 }

@@ -2,6 +2,7 @@ export {
   createRevalidationHandler,
   type RevalidationHandlerOptions,
   type InvalidationAction,
+  type InvalidationOutcome,
   type RevalidationEvent,
 } from './handler.ts';
 export {

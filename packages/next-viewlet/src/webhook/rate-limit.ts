@@ -1,8 +1,9 @@
 /**
- * A per-client fixed-window counter, in memory and per process. Memory is
- * bounded by an LRU of clients: under a flood of distinct clients the oldest
- * windows are forgotten, which only ever lets a request through early; the
- * signature check still guards everything behind it.
+ * A per-key fixed-window counter, in memory and per process, and the client
+ * address the webhook limits unauthenticated requests by. Memory is bounded by
+ * an LRU of keys: under a flood of distinct keys the oldest windows are
+ * forgotten, which only ever lets a request through early; the signature check
+ * still guards everything behind it.
  */
 import { LRUCache } from 'lru-cache';
 import { ViewletError } from '../core/errors.ts';
@@ -49,8 +50,44 @@ export function createRateLimiter(options: RateLimitOptions = {}): (client: stri
   };
 }
 
-/** The first `x-forwarded-for` entry, else `'unknown'`. Trust it only behind a proxy that sets it (Vercel, most load balancers). */
-export function defaultClientIp(request: Request): string {
-  const first = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return first ? first : 'unknown';
+export interface ClientAddressOptions {
+  /**
+   * Proxies in front of the app that append to `x-forwarded-for` (a load balancer, a CDN), whose
+   * entries are trusted: the client is the entry this many places from the end. `0` trusts none.
+   * @default 0
+   */
+  trustProxyHops?: number;
+  /**
+   * A header that holds the client address, set by the platform or proxy in front and never
+   * passed through from the client (`x-real-ip`, `cf-connecting-ip`, `x-vercel-forwarded-for`).
+   * Used instead of `x-forwarded-for` when given.
+   * @default none
+   */
+  clientAddressHeader?: string;
+}
+
+/** Longest address kept (an IPv6 address with a zone fits): a forged header must not grow memory. */
+const MAX_ADDRESS_LENGTH = 64;
+
+/**
+ * The client address of a request, for the rate limit of unauthenticated requests.
+ *
+ * `next start` gives a Route Handler no socket; it puts the socket address into
+ * `x-forwarded-for` when the request did not bring that header (base-server.js,
+ * `??=`), and passes a header the client sent through unchanged. So with no
+ * proxy trusted the last entry is the socket address for a client that sends no
+ * such header; one that forges it picks its own key (and evades, never spends,
+ * another client's budget). Behind `trustProxyHops` proxies that each append
+ * the address they saw, the client is the entry `trustProxyHops` from the end.
+ */
+export function clientAddress(request: Request, options: ClientAddressOptions = {}): string {
+  const { trustProxyHops = 0, clientAddressHeader } = options;
+  if (clientAddressHeader) return request.headers.get(clientAddressHeader)?.trim().slice(0, MAX_ADDRESS_LENGTH) || 'unknown';
+  const entries = (request.headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.length === 0) return 'unknown';
+  const index = Math.max(0, entries.length - Math.max(1, trustProxyHops));
+  return entries[index]!.slice(0, MAX_ADDRESS_LENGTH);
 }

@@ -22,6 +22,7 @@ export const STATUS_BY_CODE: Partial<Record<ViewletErrorCode, number>> = {
   E_WEBHOOK_INTERNAL: 500,
   E_WEBHOOK_DISABLED: 503,
   E_WEBHOOK_STORE: 503,
+  E_WEBHOOK_IN_PROGRESS: 503,
 };
 
 /** The JSON body of every refusal. */

@@ -133,11 +133,15 @@ export interface VerifiedWebhook {
 export function verifyWebhook(options: VerifyWebhookOptions): VerifiedWebhook {
   const keys = parseSecrets(options.secrets);
   if (keys.length === 0) throw new ViewletError('E_WEBHOOK_SECRET', 'verifyWebhook needs at least one secret.');
-  return verifyWithKeys(keys, options);
+  const { id, timestamp } = verifyWithKeys(keys, options);
+  return { id, timestamp };
 }
 
-/** `verifyWebhook` with secrets parsed once (the handler's path). */
-export function verifyWithKeys(keys: readonly Uint8Array[], options: Omit<VerifyWebhookOptions, 'secrets'>): VerifiedWebhook {
+/** `verifyWebhook` with secrets parsed once (the handler's path); `key` is the index of the secret that matched. */
+export function verifyWithKeys(
+  keys: readonly Uint8Array[],
+  options: Omit<VerifyWebhookOptions, 'secrets'>,
+): VerifiedWebhook & { key: number } {
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   const nowMs = options.now ?? Date.now();
   // NaN would make the freshness comparison false, accepting any timestamp: fail closed.
@@ -167,9 +171,9 @@ export function verifyWithKeys(keys: readonly Uint8Array[], options: Omit<Verify
       `webhook-timestamp is ${timestamp - now} s from the receiver's clock; at most ±${tolerance} s is accepted (sign right before sending; check the sender's clock).`,
     );
   }
-  for (const key of keys) {
+  for (const [index, key] of keys.entries()) {
     const expected = signedBytes(key, id, timestampText, options.body);
-    if (signatures.some((signature) => timingSafeEqual(signature, expected))) return { id, timestamp };
+    if (signatures.some((signature) => timingSafeEqual(signature, expected))) return { id, timestamp, key: index };
   }
   throw new ViewletError('E_WEBHOOK_SIGNATURE', 'no signature matches: wrong secret, or the id, timestamp or body changed after signing.');
 }

@@ -1,11 +1,13 @@
 /**
  * `next-viewlet revalidate` against a served handler, with injected env and output.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { runCli } from '../../src/cli/main.ts';
 import { viewlet } from '../../src/core/define.ts';
 import { clearRegistry } from '../../src/core/registry.ts';
+import { chaosStore } from '../support/chaos-store.ts';
+import { memoryStore } from '../support/test-store.ts';
 import { OTHER_SECRET, SECRET, serve, setup } from '../support/webhook.ts';
 
 viewlet({ name: 'cli-teaser', args: z.tuple([z.string()]) }, (_ctx, id: string) => id);
@@ -123,7 +125,7 @@ describe('next-viewlet revalidate', () => {
   it('nobody listening → exit 1', async () => {
     const { url } = await served();
     await servers.pop()!.close();
-    expect((await run(['revalidate', '--url', url, '--tag', 'a'])).code).toBe(1);
+    expect((await run(['revalidate', '--url', url, '--tag', 'a', '--attempts', '1'])).code).toBe(1);
   });
 });
 
@@ -134,5 +136,36 @@ describe('next-viewlet', () => {
     expect(await run([])).toMatchObject({ code: 2, stderr: expect.stringContaining('Usage') });
     expect(await run(['warm-up'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "warm-up"') });
     expect(await run(['toString'])).toMatchObject({ code: 2 });
+  });
+});
+
+describe('next-viewlet revalidate retries', () => {
+  it('a 503 of the store is retried under the same id (--attempts); with --attempts 1 it exits 1', async () => {
+    const store = chaosStore(memoryStore());
+    const { url, invalidate, events } = await served({ store, storeTimeoutMs: 50 });
+    // The first claim is refused; the retry after Retry-After (5 s) must not be waited for: answer at once.
+    let refusals = 0;
+    const real = store.setIfAbsent;
+    store.setIfAbsent = async (...args) => {
+      if (refusals++ === 0) throw new Error('chaos: setIfAbsent failed');
+      return real(...args);
+    };
+    vi.useFakeTimers({ toFake: ['setTimeout'], shouldAdvanceTime: true, advanceTimeDelta: 5 });
+    const running = run(['revalidate', '--url', url, '--tag', 'a', '--id', 'msg_cli_retry']);
+    await vi.waitFor(() => expect(events).toHaveLength(1));
+    await vi.advanceTimersByTimeAsync(5_000);
+    const { code, stdout } = await running;
+    vi.useRealTimers();
+    expect([code, stdout.split('\n')[0]]).toEqual([0, `Revalidated 1 tag at ${new URL(url).origin}/api/viewlets/revalidate:`]);
+    expect(events.map((e) => e.type)).toEqual(['rejected', 'revalidated']);
+    expect(invalidate).toHaveBeenCalledTimes(1);
+
+    refusals = 0;
+    const once = await run(['revalidate', '--url', url, '--tag', 'b', '--attempts', '1']);
+    expect([once.code, once.stderr]).toEqual([
+      1,
+      'next-viewlet revalidate: the receiver answered 503 E_WEBHOOK_STORE: the replay-protection store is unavailable, so the message was refused; retry later with the same webhook-id.',
+    ]);
+    expect((await run(['revalidate', '--url', url, '--tag', 'b', '--attempts', '0'])).code).toBe(2);
   });
 });

@@ -13,6 +13,11 @@ export interface ChaosStore extends ViewletStore {
   failing: boolean;
   /** Per method: the call is done at once, its reply delayed by this many ms (a late reply). */
   replyDelayMs: Partial<Record<Method, number>>;
+  /**
+   * Per method, the next call fails once: `'before'` without doing anything, `'after'` once the real
+   * store has done it (the reply is lost). Cleared when used.
+   */
+  failNext: Partial<Record<Method, 'before' | 'after'>>;
   /** Added to what `time()` returns, in ms (a store clock ahead of or behind this machine). */
   clockSkewMs: number;
   /** Calls per method since the last `resetCalls()`. */
@@ -48,8 +53,11 @@ export function chaosStore(inner: ViewletStore): ChaosStore {
       calls[method] += 1;
       if (KEYED.includes(method)) keys.push(...(Array.isArray(args[0]) ? (args[0] as string[]) : [args[0] as string]));
       if (chaos.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, chaos.delayMs));
-      if (chaos.failing) throw new Error(`chaos: ${method} failed`);
+      const once = chaos.failNext[method];
+      if (once) delete chaos.failNext[method];
+      if (chaos.failing || once === 'before') throw new Error(`chaos: ${method} failed`);
       const result = await (inner[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+      if (once === 'after') throw new Error(`chaos: ${method} done, reply lost`);
       const late = chaos.replyDelayMs[method];
       if (late) await new Promise((resolve) => setTimeout(resolve, late));
       return method === 'time' ? (result as number) + chaos.clockSkewMs : result;
@@ -62,6 +70,7 @@ export function chaosStore(inner: ViewletStore): ChaosStore {
     delayMs: 0,
     failing: false,
     replyDelayMs: {},
+    failNext: {},
     clockSkewMs: 0,
     calls,
     keys,

@@ -23,7 +23,7 @@ describe('replays', () => {
     expect(await again.json()).toEqual({ duplicate: true, revalidated: 0, mode: 'revalidate', tags: [] });
     expect(invalidate).toHaveBeenCalledTimes(1);
     const record = store.records.get('webhook:msg_test_1');
-    expect(record?.value).toBe(sha256(JSON.stringify({ tags: ['product:1'] })));
+    expect(record?.value).toBe(`done ${sha256(JSON.stringify({ tags: ['product:1'] }))}`);
     expect(record?.expiresAt).toBe(store.clock.now + 601_000);
   });
 
@@ -43,7 +43,7 @@ describe('replays', () => {
     expect(response.status).toBe(409);
     expect((await errorOf(response)).code).toBe('E_WEBHOOK_REPLAY');
     expect(invalidate).toHaveBeenCalledTimes(1);
-    expect(store.records.get('webhook:msg_test_1')?.value).toBe(sha256(JSON.stringify({ tags: ['product:1'] })));
+    expect(store.records.get('webhook:msg_test_1')?.value).toBe(`done ${sha256(JSON.stringify({ tags: ['product:1'] }))}`);
   });
 
   it('the record outlives the last moment the timestamp is accepted (whole seconds are floored)', async () => {

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { signWebhook } from '../../src/webhook/signature.ts';
-import { errorOf, expectRefused, NOW_S, SECRET, setup, signedRequest, URL_ } from '../support/webhook.ts';
+import { errorOf, expectRefused, NOW_S, OLD_SECRET, SECRET, setup, signedRequest, URL_ } from '../support/webhook.ts';
 import { streamOf } from '../support/streams.ts';
 
 afterEach(() => {
@@ -153,37 +153,67 @@ describe('body size', () => {
 
 describe('rate limit', () => {
   const fromIp = (ip: string, options: Parameters<typeof signedRequest>[0] = {}) =>
-    signedRequest({ ...options, headers: { 'x-forwarded-for': `${ip}, 10.0.0.1`, ...options.headers } });
+    signedRequest({ ...options, headers: { 'x-forwarded-for': ip, ...options.headers } });
+  const forged = (ip: string) => fromIp(ip, { headers: { 'webhook-signature': 'v1,forged' } });
 
-  it('counts before verifying: after 3 forged requests, a valid one from that client → 429 with Retry-After', async () => {
+  it('limits unverified requests per client address (429 with Retry-After), never a valid signature', async () => {
     const ctx = setup({ rateLimit: { limit: 3, windowMs: 60_000 } });
-    for (let i = 0; i < 3; i++) {
-      expect((await ctx.handler(fromIp('203.0.113.7', { headers: { 'webhook-signature': 'v1,forged' } }))).status).toBe(401);
-    }
-    const response = await ctx.handler(fromIp('203.0.113.7'));
-    expect(response.headers.get('retry-after')).toBe('60');
-    await expectRefused(ctx, response, 429, 'E_WEBHOOK_RATE_LIMITED');
+    for (let i = 0; i < 3; i++) expect((await ctx.handler(forged('203.0.113.7'))).status).toBe(401);
+    const limited = await ctx.handler(forged('203.0.113.7'));
+    expect([limited.status, limited.headers.get('retry-after'), (await errorOf(limited)).code]).toEqual([
+      429,
+      '60',
+      'E_WEBHOOK_RATE_LIMITED',
+    ]);
+    // Wrong method and content type count too.
+    expect((await ctx.handler(fromIp('203.0.113.7', { method: 'PUT' }))).status).toBe(429);
+    const valid = await ctx.handler(fromIp('203.0.113.7'));
+    expect(await valid.json()).toEqual({ revalidated: 1, mode: 'revalidate', tags: ['product:1'] });
+    expect(ctx.invalidate).toHaveBeenCalledTimes(1);
   });
 
-  it('is per client, and a new window starts after windowMs', async () => {
+  it('an unauthenticated flood of 1,000 requests from one address, then a valid signed request → 200', async () => {
+    const ctx = setup();
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 1000; i++) {
+      const status = (await ctx.handler(forged('198.51.100.9'))).status;
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ 401: 60, 429: 940 });
+    expect((await ctx.handler(fromIp('198.51.100.9'))).status).toBe(200);
+  });
+
+  it('is per client address, and a new window starts after windowMs', async () => {
     const ctx = setup({ rateLimit: { limit: 1, windowMs: 10_000 } });
-    expect((await ctx.handler(fromIp('203.0.113.7', { id: 'msg_a' }))).status).toBe(200);
-    expect((await ctx.handler(fromIp('203.0.113.7', { id: 'msg_b' }))).status).toBe(429);
-    expect((await ctx.handler(fromIp('198.51.100.2', { id: 'msg_c' }))).status).toBe(200);
+    expect((await ctx.handler(forged('203.0.113.7'))).status).toBe(401);
+    expect((await ctx.handler(forged('203.0.113.7'))).status).toBe(429);
+    expect((await ctx.handler(forged('198.51.100.2'))).status).toBe(401);
     ctx.clock.now += 4_000;
-    const limited = await ctx.handler(fromIp('203.0.113.7', { id: 'msg_d' }));
+    const limited = await ctx.handler(forged('203.0.113.7'));
     expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '6']);
     ctx.clock.now += 6_000;
-    expect((await ctx.handler(fromIp('203.0.113.7', { id: 'msg_e', timestamp: NOW_S + 10 }))).status).toBe(200);
+    expect((await ctx.handler(forged('203.0.113.7'))).status).toBe(401);
+  });
+
+  it('limits verified requests per secret, in a budget of their own', async () => {
+    const ctx = setup({ secrets: [SECRET, OLD_SECRET], signedRateLimit: { limit: 2, windowMs: 60_000 }, rateLimit: { limit: 1 } });
+    expect((await ctx.handler(forged('203.0.113.7'))).status).toBe(401);
+    expect((await ctx.handler(signedRequest({ id: 'msg_1' }))).status).toBe(200);
+    expect((await ctx.handler(signedRequest({ id: 'msg_2' }))).status).toBe(200);
+    const limited = await ctx.handler(signedRequest({ id: 'msg_3' }));
+    expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '60']);
+    expect((await ctx.handler(signedRequest({ id: 'msg_4', secret: OLD_SECRET }))).status).toBe(200);
     expect(ctx.invalidate).toHaveBeenCalledTimes(3);
+    const off = setup({ signedRateLimit: false });
+    for (let i = 0; i < 700; i++) expect((await off.handler(signedRequest({ id: `msg_${i}` }))).status).toBe(200);
   });
 
   it('uses a custom clientIp, tolerates it throwing, and can be turned off', async () => {
-    const custom = setup({ rateLimit: { limit: 1, windowMs: 60_000 }, clientIp: (r) => r.headers.get('x-real-ip') ?? 'none' });
-    const realIp = (ip: string, id: string) => signedRequest({ id, headers: { 'x-real-ip': ip } });
-    expect((await custom.handler(realIp('a', 'msg_1'))).status).toBe(200);
-    expect((await custom.handler(realIp('a', 'msg_2'))).status).toBe(429);
-    expect((await custom.handler(realIp('b', 'msg_3'))).status).toBe(200);
+    const custom = setup({ rateLimit: { limit: 1, windowMs: 60_000 }, clientIp: (r) => r.headers.get('x-client') ?? 'none' });
+    const from = (client: string) => signedRequest({ headers: { 'x-client': client, 'webhook-signature': 'v1,x' } });
+    expect((await custom.handler(from('a'))).status).toBe(401);
+    expect((await custom.handler(from('a'))).status).toBe(429);
+    expect((await custom.handler(from('b'))).status).toBe(401);
 
     const throwing = setup({
       clientIp: () => {
@@ -191,17 +221,34 @@ describe('rate limit', () => {
       },
     });
     expect((await throwing.handler(signedRequest())).status).toBe(200);
+    expect(throwing.events[0]).toMatchObject({ client: 'unknown' });
 
     const off = setup({ rateLimit: false });
-    for (let i = 0; i < 70; i++) expect((await off.handler(signedRequest({ id: `msg_${i}` }))).status).toBe(200);
+    for (let i = 0; i < 70; i++) expect((await off.handler(forged('203.0.113.7'))).status).toBe(401);
+  });
+
+  it('keys on trustProxyHops and clientAddressHeader', async () => {
+    const hops = setup({ rateLimit: { limit: 1 }, trustProxyHops: 2 });
+    // client, proxy 1 (outer), proxy 2 (inner): the client is 2 from the end.
+    const chain = (client: string) => fromIp(`forged, ${client}, 10.0.0.2`, { headers: { 'webhook-signature': 'v1,x' } });
+    expect((await hops.handler(chain('203.0.113.7'))).status).toBe(401);
+    expect((await hops.handler(chain('198.51.100.2'))).status).toBe(401);
+    expect((await hops.handler(chain('203.0.113.7'))).status).toBe(429);
+    expect(hops.events.map((event) => event.client)).toEqual(['203.0.113.7', '198.51.100.2', '203.0.113.7']);
+
+    const header = setup({ clientAddressHeader: 'x-real-ip' });
+    await header.handler(signedRequest({ headers: { 'x-real-ip': '192.0.2.5', 'x-forwarded-for': '10.9.9.9' } }));
+    expect(header.events[0]).toMatchObject({ client: '192.0.2.5' });
+    expect(() => setup({ trustProxyHops: -1 })).toThrow(expect.objectContaining({ code: 'E_WEBHOOK_OPTIONS' }));
+    expect(() => setup({ clientAddressHeader: 'x real ip' })).toThrow(expect.objectContaining({ code: 'E_WEBHOOK_OPTIONS' }));
   });
 
   it('keeps bounded memory under a flood of forged client addresses', async () => {
     const ctx = setup({ rateLimit: { limit: 1, windowMs: 60_000, maxClients: 100 } });
-    for (let i = 0; i < 1000; i++) await ctx.handler(fromIp(`10.${i >> 8}.${i & 255}.1`, { headers: { 'webhook-signature': 'v1,x' } }));
+    for (let i = 0; i < 1000; i++) await ctx.handler(forged(`10.${i >> 8}.${i & 255}.1`));
     // The earliest clients were forgotten (bounded LRU), the latest are still limited.
-    expect((await ctx.handler(fromIp('10.3.231.1'))).status).toBe(429);
-    expect((await ctx.handler(fromIp('10.0.0.1'))).status).toBe(200);
+    expect((await ctx.handler(forged('10.3.231.1'))).status).toBe(429);
+    expect((await ctx.handler(forged('10.0.0.1'))).status).toBe(401);
   });
 });
 

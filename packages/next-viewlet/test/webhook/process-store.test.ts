@@ -20,6 +20,6 @@ describe('replay protection on the process store', () => {
     expect((await handler(signedRequest({ id: 'msg_process', payload: { tags: ['other'] } }))).status).toBe(409);
     expect(invalidate).toHaveBeenCalledTimes(1);
     const [record] = await store.getMany(['webhook:msg_process']);
-    expect(record).toMatch(/^[0-9a-f]{64}$/);
+    expect(record).toMatch(/^done [0-9a-f]{64}$/);
   });
 });

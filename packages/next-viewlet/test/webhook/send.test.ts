@@ -67,9 +67,9 @@ describe('sendRevalidation ↔ createRevalidationHandler over HTTP', () => {
   });
 
   it('a 429 carries retryAfterSeconds', async () => {
-    const { url } = await served({ rateLimit: { limit: 1, windowMs: 30_000 } });
+    const { url } = await served({ signedRateLimit: { limit: 1, windowMs: 30_000 } });
     await sendRevalidation({ url, secret: SECRET, tags: ['a'] });
-    const error = await failure(sendRevalidation({ url, secret: SECRET, tags: ['a'] }));
+    const error = await failure(sendRevalidation({ url, secret: SECRET, tags: ['a'], retry: false }));
     expect([error.status, error.retryAfterSeconds]).toEqual([429, 30]);
   });
 
@@ -82,7 +82,7 @@ describe('sendRevalidation ↔ createRevalidationHandler over HTTP', () => {
   it('nobody listening → status 0', async () => {
     const { url } = await served();
     await servers.pop()!.close();
-    const error = await failure(sendRevalidation({ url, secret: SECRET, tags: ['a'], timeoutMs: 2000 }));
+    const error = await failure(sendRevalidation({ url, secret: SECRET, tags: ['a'], timeoutMs: 2000, retry: false }));
     expect(error.status).toBe(0);
   });
 
