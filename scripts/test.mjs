@@ -1,8 +1,9 @@
 /**
  * `npm test`: everything, in order. System packages if missing, build, type
  * checks and package lint, unit + integration tests (vitest, real redis-server),
- * browser tests (Playwright + Debian chromium against `next start`), then one
- * summary line. Every stage runs even when an earlier test stage failed.
+ * browser tests (Playwright + Debian chromium against `next start`), the quick
+ * benchmark (every bench scenario at tiny sizes, with its sanity checks), then
+ * one summary line. Every stage runs even when an earlier test stage failed.
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -28,6 +29,7 @@ const results = [
   run('lint', 'npm', ['run', 'lint', '--silent']),
   run('unit and integration tests', 'npx', ['turbo', 'run', 'test', '--continue', '--log-order=grouped']),
   run('browser tests', 'npx', ['turbo', 'run', 'test:e2e', '--continue', '--log-order=grouped']),
+  run('quick benchmark', 'npm', ['run', 'bench', '--silent', '--', '--quick']),
 ];
 const summary = run('summary', process.execPath, ['scripts/summary.mjs']);
 process.exit(results.every(Boolean) && summary ? 0 : 1);
