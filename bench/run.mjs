@@ -14,7 +14,8 @@
  * request, failed fills, a probe that counts nothing) fails the run with its
  * message; targets that are not met are reported, never fatal.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -88,6 +89,9 @@ for (const scenario of selected) {
   };
   console.log(`\n[bench] ${scenario.name}: ${scenario.title}`);
   const t = Date.now();
+  const date = new Date(t).toISOString();
+  // Other work on the machine moves absolute numbers: keep its level beside each scenario.
+  const loadBefore = os.loadavg()[0];
   let result;
   try {
     result = await scenario.run(ctx);
@@ -100,7 +104,9 @@ for (const scenario of selected) {
     name: scenario.name,
     title: scenario.title,
     command: `npm run bench -- --only ${scenario.name}${values.quick ? ' --quick' : ''}`,
+    date,
     seconds: (Date.now() - t) / 1000,
+    loadAverage: [loadBefore, os.loadavg()[0]].map((n) => Number(n.toFixed(2))),
     ...result,
     failures,
   };
@@ -119,7 +125,13 @@ for (const scenario of selected) {
   console.log(`\n${scenarioMarkdown(entry)}\n`);
 }
 
-writeResults(outDir, { command, quick: values.quick, results, env, charts });
+// With --only, the other scenarios' results of the previous run stay in the files (each keeps its own date).
+const previous = values.only ? readPrevious(path.join(outDir, 'latest.json'), values.quick) : [];
+const merged = SCENARIOS.map((s) => results.find((r) => r.name === s.name) ?? previous.find((r) => r.name === s.name)).filter(Boolean);
+if (!charts.length && merged.some((r) => r.name === 'known-tags') && existsSync(path.join(outDir, 'known-tags.svg'))) {
+  charts.push({ title: 'known tags', file: path.join(outDir, 'known-tags.svg') });
+}
+writeResults(outDir, { command, quick: values.quick, results: merged, env, charts });
 const failed = results.filter((r) => r.failures.length);
 const total = ((Date.now() - started) / 1000).toFixed(0);
 console.log(`[bench] wrote ${path.relative(root, outDir)}/latest.md and latest.json in ${total} s`);
@@ -127,5 +139,14 @@ if (failed.length) {
   console.error(`[bench] FAILED: ${failed.map((r) => `${r.name} (${r.failures.length})`).join(', ')}`);
   for (const r of failed) for (const f of r.failures) console.error(`  ${r.name}: ${f.split('\n')[0]}`);
 }
+function readPrevious(file, quick) {
+  try {
+    const previous = JSON.parse(readFileSync(file, 'utf8'));
+    return previous.quick === quick ? previous.results : [];
+  } catch {
+    return [];
+  }
+}
+
 // Servers were stopped by the scenarios; redis clients of the handler micro-benchmark may keep the loop alive.
 process.exit(failed.length ? 1 : 0);

@@ -27,7 +27,7 @@ export async function writeKnownTagsChart(rows, file, { title = 'Cost of one pag
   });
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
+    title: { text: title, anchor: 'middle', offset: 12 },
     data: { values },
     hconcat: [panel('bytes sent + received per view'), panel('Redis µs per view')],
   };

@@ -23,7 +23,13 @@ export function table({ title, columns, rows }) {
 
 /** One scenario as markdown. */
 export function scenarioMarkdown(result) {
-  const parts = [`## ${result.title}`, '', `\`${result.command}\`${result.seconds ? ` · ${result.seconds.toFixed(0)} s` : ''}`];
+  const load = result.loadAverage ? ` · load average ${result.loadAverage.join(' → ')}` : '';
+  const when = result.date ? ` · ${result.date.slice(0, 16).replace('T', ' ')} UTC` : '';
+  const parts = [
+    `## ${result.title}`,
+    '',
+    `\`${result.command}\`${when}${result.seconds ? ` · ${result.seconds.toFixed(0)} s` : ''}${load}`,
+  ];
   if (result.skipped) return [...parts, '', `skipped: ${result.skipped}`].join('\n');
   if (result.measures) parts.push('', result.measures);
   for (const t of result.tables ?? []) parts.push('', table(t));
@@ -58,11 +64,9 @@ export function writeResults(dir, { command, quick, results, env, charts = [] })
   mkdirSync(dir, { recursive: true });
   const header = [
     `# Benchmark results${quick ? ' (quick: harness check, sizes too small to read)' : ''}`,
-    '',
-    `${env.date} · \`${command}\` · node ${env.node} · ${env.cpus} × ${env.cpuModel} · load average before the run ${env.loadAverage.join(', ')}`,
-    '',
-    'Side by side in one run on a shared machine: read the ratios, not the absolute times.',
-    ...charts.map((chart) => `\n![${chart.title}](${path.basename(chart.file)})`),
+    `Last run ${env.date} · \`${command}\` · node ${env.node} · ${env.cpus} × ${env.cpuModel} · load average before the run ${env.loadAverage.join(', ')}`,
+    'Each scenario says when it ran. Side by side on a shared machine: read the ratios, not the absolute times.',
+    ...charts.map((chart) => `![${chart.title}](${path.basename(chart.file)})`),
   ];
   const md = [...header, ...results.map(scenarioMarkdown)].join('\n\n');
   writeFileSync(path.join(dir, 'latest.md'), `${md}\n`);

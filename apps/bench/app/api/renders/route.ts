@@ -3,7 +3,7 @@ import { renderCounts, resetRenderCounts } from '@/lib/render-cost';
 
 /**
  * Renders per viewlet in this process, as JSON:
- * `{ renders: { name: n }, total, pid, rssBytes, heapUsedBytes }`.
+ * `{ renders: { name: n }, total, pid, rssBytes, heapUsedBytes, externalBytes }`.
  * `?reset=1` returns the counts and sets them to zero. `?gc=1` collects
  * garbage first when the process runs with `--expose-gc` (the memory scenario).
  */
@@ -17,7 +17,15 @@ export async function GET(request: Request) {
   const total = Object.values(renders).reduce((sum, n) => sum + n, 0);
   const memory = process.memoryUsage();
   return Response.json(
-    { renders, total, pid: process.pid, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, collected: Boolean(gc) },
+    {
+      renders,
+      total,
+      pid: process.pid,
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      externalBytes: memory.external,
+      collected: Boolean(gc),
+    },
     { headers: { 'cache-control': 'no-store' } },
   );
 }
