@@ -77,10 +77,13 @@ export const knownTags = {
               row.requestsPerView = (totalRequests(rest) - restBefore.requests) / views;
             }
             row.bytesPerView = row.bytesSentPerView + row.bytesReceivedPerView;
-            ctx.check(row.redisCallsPerView > 0, `${app.label}: no store command was counted per page view; the probe measures nothing`);
             rows.push(row);
             if (seen < level) break;
           }
+          ctx.check(
+            rows.some((r) => r.store === config && r.redisCallsPerView > 0),
+            `${app.label}: no Redis command was counted in any page view; the probe measures nothing`,
+          );
         } finally {
           await app.stop();
         }
