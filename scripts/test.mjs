@@ -2,7 +2,8 @@
  * `npm test`: everything, in order. System packages if missing, build, the
  * CLI as the README starts it (`npx next-viewlet`), type checks and package
  * lint, unit + integration tests (vitest, real redis-server), browser tests
- * (Playwright + Debian chromium against `next start`), then one summary line.
+ * (Playwright + Debian chromium against `next start`), the quick benchmark
+ * (every bench scenario at tiny sizes, with its sanity checks), then one summary line.
  * Every stage runs even when an earlier test stage failed.
  */
 import { spawnSync } from 'node:child_process';
@@ -33,6 +34,7 @@ const results = [
   run('unit and integration tests', 'npx', ['turbo', 'run', 'test', '--continue', '--log-order=grouped']),
   // One app at a time: two suites of next start servers on 2 cores make each other's timings flaky.
   run('browser tests', 'npx', ['turbo', 'run', 'test:e2e', '--continue', '--concurrency=1', '--log-order=grouped']),
+  run('quick benchmark', 'npm', ['run', 'bench', '--silent', '--', '--quick']),
 ];
 const summary = run('summary', process.execPath, ['scripts/summary.mjs']);
 process.exit(results.every(Boolean) && summary ? 0 : 1);

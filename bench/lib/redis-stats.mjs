@@ -1,0 +1,73 @@
+/**
+ * What a redis-server did, from its own counters: bytes in and out
+ * (`INFO stats`), and commands with their server time (`CONFIG RESETSTAT` +
+ * `INFO commandstats`). The harness's own commands are left out of the counts.
+ */
+import { createClient } from 'redis';
+
+// Commands the harness itself sends to measure or to inject faults.
+const OWN = new Set(['info', 'config|resetstat', 'config', 'client|pause', 'client|unpause', 'client', 'ping', 'hello', 'select']);
+
+function parseInfo(text) {
+  const fields = {};
+  for (const line of text.split(/\r?\n/)) {
+    const at = line.indexOf(':');
+    if (at > 0 && !line.startsWith('#')) fields[line.slice(0, at)] = line.slice(at + 1);
+  }
+  return fields;
+}
+
+/** @param {string} url */
+export async function redisProbe(url) {
+  const client = createClient({ url, socket: { reconnectStrategy: 100 } });
+  client.on('error', () => {}); // the outage scenario stops the server on purpose
+  await client.connect();
+  let own;
+  return {
+    client,
+    /** `{ input, output }`: total bytes the server received and sent. */
+    async bytes() {
+      const info = parseInfo(await client.info('stats'));
+      return { input: Number(info.total_net_input_bytes), output: Number(info.total_net_output_bytes) };
+    },
+    async resetCommandStats() {
+      await client.sendCommand(['CONFIG', 'RESETSTAT']);
+    },
+    /** `{ calls, usec, byCommand }` since the last reset, without the harness's own commands. */
+    async commandStats() {
+      const info = parseInfo(await client.info('commandstats'));
+      const byCommand = {};
+      let calls = 0;
+      let usec = 0;
+      for (const [key, value] of Object.entries(info)) {
+        const name = key.replace(/^cmdstat_/, '');
+        if (OWN.has(name)) continue;
+        const stat = Object.fromEntries(value.split(',').map((pair) => pair.split('=')));
+        byCommand[name] = { calls: Number(stat.calls), usec: Number(stat.usec) };
+        calls += Number(stat.calls);
+        usec += Number(stat.usec);
+      }
+      return { calls, usec, byCommand };
+    },
+    /**
+     * Counts what `fn` makes the server do: commands, server time, bytes in and
+     * out. The bytes of the measuring itself (its INFO replies) are measured
+     * once with nothing in between and subtracted.
+     */
+    async measure(fn) {
+      const raw = async (inner) => {
+        await this.resetCommandStats();
+        const before = await this.bytes();
+        const value = await inner();
+        const after = await this.bytes();
+        return { value, commands: await this.commandStats(), input: after.input - before.input, output: after.output - before.output };
+      };
+      own ??= await raw(async () => undefined);
+      const { value, commands, input, output } = await raw(fn);
+      return { value, commands, bytes: { input: Math.max(0, input - own.input), output: Math.max(0, output - own.output) } };
+    },
+    async close() {
+      client.destroy();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Resident memory of one instance after it has served 100k distinct variants
+ * (2 KB each, through /fill/<n>, see lib/fill.mjs), on redis and, for
+ * comparison, with Next's built-in handler (an LRU of 50 MB). next-viewlet's
+ * first tier is bounded by `l1MaxBytes` (default 32 MiB in front of a shared
+ * store) and its known tags by `maxKnownTags`, so memory should level off.
+ * Each process runs with --expose-gc and is read after a full collection, so
+ * the numbers are what it retains, not garbage it has not collected yet.
+ */
+import { startApp } from '../lib/app.mjs';
+import { startBackends } from '../lib/backends.mjs';
+import { fillPaths } from '../lib/fill.mjs';
+import { fixed, mb } from '../lib/report.mjs';
+
+const L1_BOUND = 32 * 1024 * 1024;
+// Room above the first tier for known tags, V8's heap layout and Next's own caches.
+const SLACK = 64 * 1024 * 1024;
+const WARM = 200;
+
+async function grow(ctx, app, variants, steps, notes) {
+  await fillPaths(app, 0, WARM); // warm-up: JIT, connections, Next's route caches
+  const before = await app.memory();
+  ctx.check(before.collected, `${app.label}: the server did not run with --expose-gc; memory would include uncollected garbage`);
+  const points = [{ variants: WARM, ...before }];
+  const deadline = Date.now() + ctx.fillSeconds * 1000;
+  let seen = WARM;
+  for (const step of steps) {
+    const fill = await fillPaths(app, seen, step, { deadline });
+    ctx.check(fill.failed === 0, `${app.label}: ${fill.failed} of ${fill.requests} requests failed while filling variants`);
+    ctx.check(
+      fill.renders >= (fill.reached - seen) * 0.99,
+      `${app.label}: ${fill.reached - seen} new variants rendered ${fill.renders} times`,
+    );
+    const rate = fill.requests / Math.max(fill.seconds, 0.001);
+    seen = fill.reached;
+    points.push({ variants: seen, rate, ...(await app.memory()) });
+    ctx.log(`  ${app.label}, ${seen} variants: RSS ${mb(points.at(-1).rss)} (${fixed(rate)} variants/s)`);
+    if (seen < step) {
+      notes.push(`${app.label}: the fill reached ${seen} of ${variants} variants in its time box (${ctx.fillSeconds} s, --fill-minutes).`);
+      break;
+    }
+  }
+  ctx.check(
+    points.every((p) => p.rss > 0),
+    `${app.label}: RSS could not be read from /api/renders`,
+  );
+  return { label: app.label, config: app.config, points };
+}
+
+export const rss = {
+  name: 'rss',
+  title: 'Resident memory after 100k distinct variants',
+  async run(ctx) {
+    const variants = ctx.quick ? 300 : 100_000;
+    const steps = ctx.quick ? [variants] : [10_000, 30_000, variants];
+    const backends = await startBackends();
+    const notes = [];
+    const series = [];
+    try {
+      // One at a time: two fills at once would share the cores and reach different counts.
+      for (const config of ['redis', 'builtin']) {
+        const app = await startApp(config, { backends, renderDelayMs: 0, env: { NODE_OPTIONS: '--expose-gc' } });
+        try {
+          series.push(await grow(ctx, app, variants, steps, notes));
+        } finally {
+          await app.stop();
+        }
+      }
+    } finally {
+      await backends.stop();
+    }
+    const growth = (s) => s.points.at(-1).rss - s.points[0].rss;
+    const redis = series.find((s) => s.config === 'redis');
+    const reached = redis.points.at(-1).variants;
+    notes.push(`The variants add up to about ${mb(reached * 2048)} of cached output on redis.`);
+    return {
+      measures:
+        `One instance at a time (next-viewlet on redis, default first tier ${mb(L1_BOUND)}; Next's built-in handler, a 50 MB LRU) ` +
+        `serves distinct variants once each, up to ${variants}; RSS and V8 heap of the \`next start\` process after a full GC ` +
+        '(from /api/renders?gc=1).',
+      tables: [
+        {
+          columns: ['config', 'variants served', 'RSS', 'V8 heap used', 'external (Buffers)', 'fill variants/s'],
+          rows: series.flatMap((s) =>
+            s.points.map((p) => [
+              s.label,
+              p.variants,
+              mb(p.rss),
+              mb(p.heapUsed),
+              mb(p.external),
+              p.rate === undefined ? '' : fixed(p.rate),
+            ]),
+          ),
+        },
+      ],
+      targets: [
+        {
+          target: `redis, bounded after ${variants} variants: RSS growth ≤ first tier (${mb(L1_BOUND)}) + ${mb(SLACK)} slack`,
+          measured: `${mb(redis.points[0].rss)} → ${mb(redis.points.at(-1).rss)} (+${mb(growth(redis))}) at ${reached} variants`,
+          met: growth(redis) <= L1_BOUND + SLACK && reached >= variants,
+        },
+      ],
+      notes,
+      data: { variants, series },
+    };
+  },
+};
