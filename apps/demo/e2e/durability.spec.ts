@@ -8,7 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { sendRevalidation } from 'next-viewlet/webhook';
 import { redisCommand, startRedis } from '../../../scripts/lib/redis-server.mjs';
 import { stamp } from './support/fixtures';
-import { startDemo, TEST_WEBHOOK_SECRET } from './support/next-server';
+import { startDemo, TEST_STATS_TOKEN, TEST_WEBHOOK_SECRET } from './support/next-server';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -67,6 +67,9 @@ test('a failing data source: the stale copy, status 200 and no fallback until it
       mode: 'expire',
     });
     await open(page, `${demo.baseURL}/supplier`);
+    await page.waitForLoadState('load');
+    // The streamed Suspense fallback is swapped out once the stream ends: exactly one fallback stays.
+    await expect(fallback(page)).toHaveCount(1);
     await expect(fallback(page)).toBeVisible();
     await expect(page.locator('[data-viewlet="supplier-feed"]')).toHaveCount(0);
     await request.post(faults, { data: { failing: false } });
@@ -97,8 +100,13 @@ test('an invalidation pending when instance A is stopped (writes paused) is seen
     expect(answered.status()).toBe(200);
     await expect
       .poll(
-        async () =>
-          ((await (await request.get(`${a.baseURL}/api/viewlets/stats`)).json()) as { pendingInvalidations: number }).pendingInvalidations,
+        async () => {
+          const response = await request.get(`${a.baseURL}/api/viewlets/stats`, {
+            headers: { authorization: `Bearer ${TEST_STATS_TOKEN}` },
+          });
+          const { stores } = (await response.json()) as { stores: Record<string, { pendingInvalidations: number }> };
+          return Object.values(stores).reduce((sum, store) => sum + store.pendingInvalidations, 0);
+        },
         {
           timeout: 20_000,
         },
