@@ -22,7 +22,7 @@ import {
   type IncrementalSetContext,
 } from './incremental-core.ts';
 import { registerHandler } from './process-handlers.ts';
-import { markRequestRefresh } from './request-refresh.ts';
+import { markLookupRefresh } from './request-refresh.ts';
 import { sharedTierFor } from './shared-tier.ts';
 
 export interface IncrementalCacheHandlerOptions extends Omit<IncrementalCoreOptions, 'store' | 'tier' | 'buildId' | 'seed'> {
@@ -121,7 +121,7 @@ export function createIncrementalCacheHandler(options: IncrementalCacheHandlerOp
       if (!this.#refreshed) {
         // Once per request (Next builds one instance per request), before any 'use cache' read.
         this.#refreshed = core.refresh();
-        markRequestRefresh(this, core.tier, this.#refreshed);
+        markLookupRefresh(key, core.tier, this.#refreshed);
       }
       await this.#refreshed;
       return core.get(key, ctx ?? { kind: 'FETCH' });

@@ -55,15 +55,15 @@ describe('incremental cache handler class', () => {
     try {
       await useCache.refreshTags(); // first use: the clock and the journal's end
       store.resetCalls();
-      const request = new Handler({});
-      await workAsyncStorage.run({ incrementalCache: { cacheHandler: request } }, async () => {
-        await request.get(PAGE_KEY, pageGet); // the page, before anything renders
-        await useCache.refreshTags(); // a 'use cache' function in the page
-      });
+      // The response-cache lookup of the page (route `/page`), outside any work store, then its render.
+      await new Handler({}).get(PAGE_KEY, pageGet);
+      const renderStart = performance.timeOrigin + performance.now();
+      await workAsyncStorage.run({ page: '/page', requestStartTime: renderStart }, () => useCache.refreshTags());
       expect(store.calls.readJournal).toBe(1);
-      // Outside a request (or in one without the mark) the 'use cache' handler reads as before.
+      // A render of another route, or outside a request, reads as before.
+      await workAsyncStorage.run({ page: '/other/page', requestStartTime: renderStart }, () => useCache.refreshTags());
       await useCache.refreshTags();
-      expect(store.calls.readJournal).toBe(2);
+      expect(store.calls.readJournal).toBe(3);
     } finally {
       await useCache.close();
     }
