@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withViewlets } from 'next-viewlet/config';
 import { sharedNextConfig } from '../../next.config.ts';
+import { demoCacheLifeProfiles } from './lib/cache-life-profiles.ts';
 
 // The monorepo root, so Turbopack and file tracing see the workspace package.
 // A standalone app does not need these two lines.
@@ -13,10 +14,7 @@ export default withViewlets(
     ...sharedNextConfig,
     turbopack: { root },
     outputFileTracingRoot: root,
-    cacheLife: {
-      // Used by the sitewide navigation (viewlets/site-nav.tsx).
-      navigation: { stale: 60, revalidate: 3_600, expire: 86_400 },
-    },
+    cacheLife: demoCacheLifeProfiles,
   },
   // Partial prefetching renders every dynamic hole twice per request; off is the measured better default.
   { partialPrefetching: false },
