@@ -45,6 +45,12 @@ async function saveScreenshot(page: Page, testInfo: TestInfo, name: string) {
   await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
+/** Signs the browser context in as a demo user (the invalidation buttons are for the admin, ada). */
+async function signIn(page: Page, user: 'ada' | 'alice') {
+  const response = await page.goto(`/signin?as=${user}`);
+  expect(response?.ok()).toBe(true);
+}
+
 /** Clicks one of a viewlet's invalidation buttons and waits for the answer it shows. */
 async function invalidate(page: Page, action: 'Revalidate' | 'Expire' | 'Refresh', name: string) {
   await page.getByRole('button', { name: `${action} ${name}` }).click();
@@ -125,6 +131,7 @@ test('expire, revalidate and refresh from the dashboard: the next page load show
     nav,
   });
 
+  await signIn(page, 'ada');
   await page.goto('/dashboard');
   const staleBefore = await stat(viewletRow(page, 'breadcrumbs'), 'stale');
 
@@ -156,6 +163,7 @@ test('an invalidation the server refuses is shown, and changes nothing', async (
   await shop.goto('/');
   const nav = await stamp(shop, 'site-nav');
 
+  await signIn(page, 'ada');
   await page.goto('/dashboard');
   // A crafted form: a name no viewlet has, sent by the Expire button of site-nav's row.
   await viewletRow(page, 'site-nav')
@@ -169,6 +177,34 @@ test('an invalidation the server refuses is shown, and changes nothing', async (
 
   await shop.reload();
   expect(await stamp(shop, 'site-nav')).toBe(nav);
+});
+
+test('invalidating is for the admin: no buttons for a visitor, and the action refuses a user who is no admin', async ({
+  page,
+  context,
+}) => {
+  const shop = await context.newPage();
+  await shop.goto('/');
+  const nav = await stamp(shop, 'site-nav');
+
+  await page.goto('/dashboard');
+  await expect(page.locator('[data-note="admin-only"]')).toContainText('sign in as ada');
+  await expect(viewletRow(page, 'site-nav').getByRole('button')).toHaveCount(0);
+  await expect(viewletRow(page, 'site-nav')).toContainText('admin only');
+
+  // The buttons drawn for the admin, then the cookie swapped for alice's: the action itself checks.
+  await signIn(page, 'ada');
+  await page.goto('/dashboard');
+  await expect(page.locator('[data-note="admin-only"]')).toHaveCount(0);
+  await signIn(shop, 'alice');
+  await page.getByRole('button', { name: 'Expire site-nav' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'admin' })).toHaveText(
+    'Only an admin may invalidate: sign in as ada (/signin?as=ada).',
+  );
+  await expect(page.getByRole('status')).toHaveCount(0);
+
+  await shop.goto('/');
+  expect(await stamp(shop, 'site-nav'), 'nothing was expired').toBe(nav);
 });
 
 type WithRedis = { redis: RedisServer; onRedis: DemoServer };
@@ -199,6 +235,7 @@ redisTest('on Redis: the redis store with its breaker, and an expire the next lo
   await shop.reload();
   expect(await stamp(shop, 'product-teaser')).toBe(teaser);
 
+  await signIn(page, 'ada');
   await page.goto('/dashboard');
   const redis = storeRow(page, 'redis');
   await expect(redis.locator('[data-stat="breaker"]')).toHaveText('closed');

@@ -64,7 +64,9 @@ export function setPrice(id: ProductId, price: number): Product {
   return { ...product };
 }
 
-export const USERS: Record<string, { name: string; discount: number }> = {
+/** The demo's users (`/signin?as=alice`); an admin may invalidate viewlets from /dashboard. */
+export const USERS: Record<string, { name: string; discount: number; admin?: true }> = {
   alice: { name: 'Alice', discount: 0.1 },
   bob: { name: 'Bob', discount: 0.2 },
+  ada: { name: 'Ada', discount: 0, admin: true },
 };

@@ -4,16 +4,15 @@
  * The dashboard's Server Actions: the live counters it polls, and the three
  * invalidations of one viewlet.
  *
- * Who may call them: the same as the demo's /admin price form. The demo has no
- * admin accounts, so its admin pages are open to every visitor, and what
- * guards these actions is what guards every Server Action: Next answers only
- * same-origin calls (the Origin header must match the host) of action ids it
- * issued to this build. The counters are read in process, so the stats token
- * stays on the server. In a real app, check the signed-in user's role at the
- * top of each action here (see docs/warm-and-observe.md#the-dashboard).
+ * Who may call them: anyone may read the counters (they are read in process,
+ * so the stats token stays on the server); only a signed-in admin may
+ * invalidate. The check runs in the action itself, not only where the buttons
+ * are drawn: a Server Action is a public endpoint, and a form can be sent
+ * without the page (see docs/warm-and-observe.md#the-dashboard).
  */
 import { type AnyViewlet, describeError, expireViewlet, findViewlet, refreshViewlet, revalidateViewlet } from 'next-viewlet';
 import '@/viewlets';
+import { ADMIN_USER, isAdmin } from '@/lib/admin';
 import { type DashboardData, readDashboardData } from './dashboard-data';
 
 /** This process's counters, for the dashboard's poll. */
@@ -39,6 +38,7 @@ const isIntent = (value: unknown): value is Intent => typeof value === 'string' 
 /** Revalidates, expires or refreshes every entry of the viewlet named in the form (`name`, `intent`). */
 export async function invalidateViewlet(previous: InvalidateState, form: FormData): Promise<InvalidateState> {
   const seq = previous.seq + 1;
+  if (!(await isAdmin())) return { seq, error: `Only an admin may invalidate: sign in as ${ADMIN_USER} (/signin?as=${ADMIN_USER}).` };
   const name = form.get('name');
   const intent = form.get('intent');
   if (!isIntent(intent)) return { seq, error: `Unknown action "${String(intent ?? '').slice(0, 20)}"; use ${INTENTS.join(', ')}.` };

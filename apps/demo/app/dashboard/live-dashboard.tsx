@@ -20,7 +20,8 @@ const ms = (seconds: number | null) => (seconds === null ? '–' : `${(seconds *
 // UTC from the ISO string, so the server's and the browser's render agree.
 const clock = (iso: string) => `${iso.slice(11, 19)} UTC`;
 
-export function LiveDashboard({ initial }: { initial: DashboardData }) {
+/** `admin`: whether this visitor may invalidate (the actions check it again on every call). */
+export function LiveDashboard({ initial, admin }: { initial: DashboardData; admin: boolean }) {
   const [history, setHistory] = useState<DashboardData[]>([initial]);
   const [pollError, setPollError] = useState<string | null>(null);
   const [scope, setScope] = useState('');
@@ -98,7 +99,17 @@ export function LiveDashboard({ initial }: { initial: DashboardData }) {
           {result.error}
         </p>
       )}
-      <ViewletTable viewlets={data.viewlets} windowSeconds={data.windowSeconds} invalidate={invalidate} busy={invalidating} />
+      {!admin && (
+        <p className="notice" data-note="admin-only">
+          Invalidating is for admins: <a href="/signin?as=ada">sign in as ada</a> to revalidate, expire or refresh a viewlet from here.
+        </p>
+      )}
+      <ViewletTable
+        viewlets={data.viewlets}
+        windowSeconds={data.windowSeconds}
+        invalidate={admin ? invalidate : undefined}
+        busy={invalidating}
+      />
     </>
   );
 }
@@ -144,7 +155,8 @@ function StoreTable({ stores }: { stores: StoreRow[] }) {
 interface ViewletTableProps {
   viewlets: ViewletRow[];
   windowSeconds: number;
-  invalidate: (form: FormData) => void;
+  /** Absent for a visitor who is no admin: no buttons. */
+  invalidate: ((form: FormData) => void) | undefined;
   busy: boolean;
 }
 
@@ -181,7 +193,11 @@ function ViewletTable({ viewlets, windowSeconds, invalidate, busy }: ViewletTabl
             <td data-stat="p50">{ms(v.p50)}</td>
             <td data-stat="p95">{ms(v.p95)}</td>
             <td>
-              {v.cached ? (
+              {!v.cached ? (
+                'never cached'
+              ) : !invalidate ? (
+                'admin only'
+              ) : (
                 <form action={invalidate} className={styles.actions}>
                   <input type="hidden" name="name" value={v.name} />
                   <button
@@ -215,8 +231,6 @@ function ViewletTable({ viewlets, windowSeconds, invalidate, busy }: ViewletTabl
                     Refresh
                   </button>
                 </form>
-              ) : (
-                'never cached'
               )}
             </td>
           </tr>

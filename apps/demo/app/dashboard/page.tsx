@@ -1,5 +1,6 @@
 import { connection } from 'next/server';
 import { Suspense } from 'react';
+import { isAdmin } from '@/lib/admin';
 import { readDashboardData } from './dashboard-data';
 import { LiveDashboard } from './live-dashboard';
 
@@ -24,5 +25,5 @@ export default function DashboardPage() {
 async function Live() {
   // Counters are live: never prerendered.
   await connection();
-  return <LiveDashboard initial={await readDashboardData()} />;
+  return <LiveDashboard initial={await readDashboardData()} admin={await isAdmin()} />;
 }
