@@ -4,6 +4,9 @@
  */
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
+// Captured before any test installs fake timers.
+const realSetImmediate = globalThis.setImmediate;
+
 export function failOnUnhandledRejections(): void {
   const seen: unknown[] = [];
   const listener = (reason: unknown) => seen.push(reason);
@@ -11,8 +14,9 @@ export function failOnUnhandledRejections(): void {
     process.on('unhandledRejection', listener);
   });
   afterEach(async () => {
-    // Let rejections of the test's last promises surface before checking.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Node reports a rejection left unhandled once the microtask queue drains:
+    // one turn of the event loop lets every rejection the test left behind surface.
+    await new Promise((resolve) => realSetImmediate(resolve));
     const found = seen.splice(0).map((reason) => (reason instanceof Error ? reason.message : String(reason)));
     expect(found, 'unhandled promise rejections').toEqual([]);
   });
@@ -20,5 +24,3 @@ export function failOnUnhandledRejections(): void {
     process.off('unhandledRejection', listener);
   });
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
