@@ -16,6 +16,7 @@ export const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
 export const CONFIGS = {
   builtin: "Next's built-in handler",
   memory: 'next-viewlet, memory',
+  'memory-no-metrics': 'next-viewlet, memory, metrics off',
   redis: 'next-viewlet, redis',
   upstash: 'next-viewlet, upstash',
   cluster: 'next-viewlet, redis cluster',
@@ -29,6 +30,7 @@ const CLEARED = [
   'VIEWLET_STORE_TIMEOUT_MS',
   'VIEWLET_CACHE',
   'VIEWLET_DEBUG',
+  'VIEWLET_METRICS',
   'VIEWLET_CACHE_PREFIX',
   'VIEWLET_NEXT_BUILTIN_HANDLER',
   'REDIS_URL',
@@ -51,6 +53,9 @@ export function configEnv(config, backends = {}, prefix = newPrefix(config)) {
       return { ...env, BENCH_HANDLER: 'builtin' };
     case 'memory':
       return { ...env, VIEWLET_STORE: 'memory' };
+    case 'memory-no-metrics':
+      // What the per-viewlet metrics cost: the same store with them switched off.
+      return { ...env, VIEWLET_STORE: 'memory', VIEWLET_METRICS: 'off' };
     case 'redis':
       return { ...env, VIEWLET_STORE: 'redis', REDIS_URL: backends.redis.url, VIEWLET_CACHE_PREFIX: prefix };
     case 'upstash':
