@@ -37,7 +37,7 @@ export function scenarioMarkdown(result) {
     parts.push(
       '',
       table({
-        title: 'Targets (issue 8)',
+        title: 'Targets',
         columns: ['target', 'measured', 'met'],
         rows: result.targets.map((t) => [t.target, t.measured, t.met ? 'yes' : 'no']),
       }),
