@@ -51,13 +51,15 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
   const writeMs = options.writeTimeoutMs ?? 5000;
   const name = options.statsName ?? store.name;
   const log = options.log ?? defaultLog;
+  // The fault that opened the circuit, for its warning: an operator reads why, not only that.
+  let lastFault = '';
   const breaker = createCircuitBreaker({
     ...options,
     onChange(state) {
       if (state === 'open') {
         log.warnOnce(
           `breaker:${name}`,
-          `cache store "${name}" is failing; rendering without it and retrying in ${options.cooldownMs ?? 5000} ms.`,
+          `cache store "${name}" is failing (last: ${lastFault}); rendering without it and retrying in ${options.cooldownMs ?? 5000} ms.`,
         );
       } else if (state === 'closed' && log.clearWarning(`breaker:${name}`)) {
         log.warn(`cache store "${name}" is back.`);
@@ -79,6 +81,7 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
         return result;
       } catch (error) {
         if (blamesStore(error)) {
+          lastFault = `${method}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300);
           breaker.failure();
           countStat(name, 'error');
           if (isViewletError(error, 'E_STORE_TIMEOUT')) countStat(name, 'timeout');
