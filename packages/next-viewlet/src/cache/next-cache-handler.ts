@@ -13,7 +13,7 @@ import type { CacheEntry, CacheHandler } from 'next/cache';
 import { getKindStore, resolveStoreConfig } from '../stores/from-env.ts';
 import type { ViewletStore } from '../stores/types.ts';
 import { countStoredBytes, noteCacheRead } from '../metrics/cache-handler-metrics.ts';
-import { registerStoreProbe } from '../metrics/metrics-registry.ts';
+import { registerKindStore, registerStoreProbe } from '../metrics/metrics-registry.ts';
 import { type CacheCore, type CacheCoreOptions, createCacheCore } from './cache-core.ts';
 import { registerHandler } from './process-handlers.ts';
 import { refreshedThisRequest, refreshOncePerRequest } from './request-refresh.ts';
@@ -61,6 +61,7 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
       sharedTier = tier;
       const created = createCacheCore({ ...coreOptions, store: resolved, ...(tier && { tier }) });
       core = created;
+      registerKindStore(kind, created.store.name);
       unregisterProbe = registerStoreProbe(created.store.name, {
         breaker: () => created.store.breaker.state,
         pendingInvalidations: () => created.pendingInvalidations(),
