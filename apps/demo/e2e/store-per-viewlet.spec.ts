@@ -4,6 +4,8 @@
  * the `default` kind stays in each instance's memory. Per-user viewlets
  * (`store: 'remote'`) are shared, sitewide/per-path ones are not, and one tag
  * invalidation reaches both kinds on both instances (tags are judged by Redis).
+ * The custom `archive` kind (declared by the demo, with its own handler module)
+ * has a store of its own as well.
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { startRedis, type RedisServer } from '../../../scripts/lib/redis-server.mjs';
@@ -17,7 +19,13 @@ const test = base.extend<Record<never, never>, { split: Split }>({
   split: [
     async ({}, use) => {
       const redis = await startRedis();
-      const env = { VIEWLET_REMOTE_STORE_URL: redis.url, VIEWLET_CACHE_PREFIX: `e2e-kinds:${process.pid}:`, REDIS_URL: '' };
+      const env = {
+        VIEWLET_REMOTE_STORE_URL: redis.url,
+        // The custom `archive` kind (viewlets/archive-cache.ts) on its own store too: the same server here.
+        VIEWLET_ARCHIVE_STORE_URL: redis.url,
+        VIEWLET_CACHE_PREFIX: `e2e-kinds:${process.pid}:`,
+        REDIS_URL: '',
+      };
       const [a, b] = await Promise.all([startDemo(env), startDemo(env)]);
       await use({ redis, a, b });
       await Promise.all([a.stop(), b.stop()]);
@@ -82,12 +90,35 @@ test('a tag invalidation received by B reaches both kinds on both instances', as
   expect(afterB.member, "B reads A's re-render from the shared store").toBe(afterA.member);
 });
 
+test('a custom kind with its own handler module and store: rendered on A, a hit on B; invalidated by its tag', async ({ page, split }) => {
+  const orders = async (server: DemoServer) => {
+    const response = await page.goto(`${server.baseURL}/orders`);
+    expect(response?.status()).toBe(200);
+    await expect(page.locator('[data-viewlet="order-history"]')).toContainText("Alice's past orders");
+    return stamp(page, 'order-history');
+  };
+  const onA = await orders(split.a);
+  expect(await orders(split.b)).toBe(onA);
+
+  const answer = await sendRevalidation({
+    url: `${split.a.baseURL}/api/viewlets/revalidate`,
+    secret: TEST_WEBHOOK_SECRET,
+    tags: ['orders'],
+    mode: 'expire',
+  });
+  expect(answer.revalidated).toBe(1);
+  const renewed = await orders(split.b);
+  expect(Date.parse(renewed)).toBeGreaterThan(Date.parse(onA));
+  expect(await orders(split.a)).toBe(renewed);
+  expect((await stats(page, split.a)).kinds.archive).toBe('redis:archive');
+});
+
 test('stats and the dashboard show the store of each viewlet', async ({ page, split }) => {
   await product(page, split.a, '3');
   const report = await stats(page, split.a);
   expect(report.viewlets['member-price']?.policy?.store).toBe('remote');
   expect(report.viewlets['product-teaser']?.policy?.store).toBe('default');
-  expect(report.kinds).toEqual({ default: 'memory', remote: 'redis:remote' });
+  expect(report.kinds).toEqual({ archive: 'redis:archive', default: 'memory', remote: 'redis:remote' });
 
   const prometheus = await page.request.get(`${split.a.baseURL}/api/viewlets/stats?format=prometheus`, {
     headers: { authorization: `Bearer ${TEST_STATS_TOKEN}` },
@@ -100,4 +131,5 @@ test('stats and the dashboard show the store of each viewlet', async ({ page, sp
   await expect(row('account-panel')).toHaveText('remote · redis:remote');
   await expect(row('product-teaser')).toHaveText('default · memory');
   await expect(row('site-nav')).toHaveText('default · memory');
+  await expect(row('order-history')).toHaveText('archive · redis:archive');
 });

@@ -7,6 +7,7 @@ export { breadcrumbs } from './breadcrumbs';
 export { deal } from './deal';
 export { greeting } from './greeting';
 export { memberPrice } from './member-price';
+export { orderHistory } from './order-history';
 export { productTeaser } from './product-teaser';
 export { recommendations } from './recommendations';
 export { reviews } from './reviews';
