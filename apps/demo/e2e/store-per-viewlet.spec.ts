@@ -47,6 +47,17 @@ async function product(page: Page, server: DemoServer, id: string) {
   return { member: await stamp(page, 'member-price'), teaser: await stamp(page, 'product-teaser') };
 }
 
+/** Expires a tag through the signed webhook of `server`. */
+async function expireTag(server: DemoServer, tag: string) {
+  const answer = await sendRevalidation({
+    url: `${server.baseURL}/api/viewlets/revalidate`,
+    secret: TEST_WEBHOOK_SECRET,
+    tags: [tag],
+    mode: 'expire',
+  });
+  expect(answer.revalidated).toBe(1);
+}
+
 type Stats = { viewlets: Record<string, { hit: number; miss: number; policy?: { store: string } }>; kinds: Record<string, string> };
 async function stats(page: Page, server: DemoServer): Promise<Stats> {
   const response = await page.request.get(`${server.baseURL}/api/viewlets/stats`, {
@@ -74,13 +85,7 @@ test('a tag invalidation received by B reaches both kinds on both instances', as
   const beforeB = await product(page, split.b, '2');
   expect(beforeB.member).toBe(beforeA.member);
 
-  const answer = await sendRevalidation({
-    url: `${split.b.baseURL}/api/viewlets/revalidate`,
-    secret: TEST_WEBHOOK_SECRET,
-    tags: ['product:2'],
-    mode: 'expire',
-  });
-  expect(answer.revalidated).toBe(1);
+  await expireTag(split.b, 'product:2');
 
   const afterA = await product(page, split.a, '2');
   expect(Date.parse(afterA.teaser), "A's memory entry is judged by Redis's tag records").toBeGreaterThan(Date.parse(beforeA.teaser));
@@ -100,13 +105,7 @@ test('a custom kind with its own handler module and store: rendered on A, a hit 
   const onA = await orders(split.a);
   expect(await orders(split.b)).toBe(onA);
 
-  const answer = await sendRevalidation({
-    url: `${split.a.baseURL}/api/viewlets/revalidate`,
-    secret: TEST_WEBHOOK_SECRET,
-    tags: ['orders'],
-    mode: 'expire',
-  });
-  expect(answer.revalidated).toBe(1);
+  await expireTag(split.a, 'orders');
   const renewed = await orders(split.b);
   expect(Date.parse(renewed)).toBeGreaterThan(Date.parse(onA));
   expect(await orders(split.a)).toBe(renewed);
