@@ -243,15 +243,14 @@ type KindHolder = { [KIND_STORES]?: Map<string, ViewletStore> };
  * `<store>:<kind>` in stats), else the process store.
  */
 export function getKindStore(kind: string): ViewletStore {
+  const stores = ((globalThis as KindHolder)[KIND_STORES] ??= new Map());
+  const known = stores.get(kind);
+  if (known) return known;
   const options = resolveKindStoreOptions(kind);
   if (!options) return getProcessStore();
-  const stores = ((globalThis as KindHolder)[KIND_STORES] ??= new Map());
-  let store = stores.get(kind);
-  if (!store) {
-    const created = storeFromEnv(process.env, options);
-    store = Object.assign(Object.create(created) as ViewletStore, { name: `${created.name}:${kind}` });
-    stores.set(kind, store);
-  }
+  const created = storeFromEnv(process.env, options);
+  const store = Object.assign(Object.create(created) as ViewletStore, { name: `${created.name}:${kind}` });
+  stores.set(kind, store);
   return store;
 }
 
