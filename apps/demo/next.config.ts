@@ -8,7 +8,10 @@ import { demoCacheLifeProfiles } from './lib/cache-life-profiles.ts';
 // A standalone app does not need these two lines.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-// Cache Components on, the viewlet cache-life profiles, next-viewlet's cache handler for 'use cache'.
+const demoDir = path.dirname(fileURLToPath(import.meta.url));
+
+// Cache Components on, the viewlet cache-life profiles, next-viewlet's cache handlers ('use cache',
+// 'use cache: remote', and the custom 'archive' kind with its own handler module).
 export default withViewlets(
   {
     ...sharedNextConfig,
@@ -17,5 +20,8 @@ export default withViewlets(
     cacheLife: demoCacheLifeProfiles,
   },
   // Partial prefetching renders every dynamic hole twice per request; off is the measured better default.
-  { partialPrefetching: false },
+  {
+    partialPrefetching: false,
+    stores: { archive: { handler: path.join(demoDir, 'archive-cache-handler.mjs') } },
+  },
 );

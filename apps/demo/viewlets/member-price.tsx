@@ -5,7 +5,7 @@ import './setup';
 
 /** Per user + path: a personal price on one product's page. */
 export const memberPrice = viewlet(
-  { name: 'member-price', vary: 'user+path', life: '5m', tags: (id: string) => [`product:${id}`] },
+  { name: 'member-price', vary: 'user+path', life: '5m', tags: (id: string) => [`product:${id}`], store: 'remote' },
   async (ctx, id: string) => {
     const product = await getProduct(id);
     if (!product) throw new Error(`Unknown product ${id}`);

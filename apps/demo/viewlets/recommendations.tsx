@@ -16,6 +16,7 @@ export const recommendations = viewlet(
     args: z.tuple([z.enum(PRODUCT_IDS)]),
     life: '2m',
     tags: (id: ProductId) => [`product:${id}`],
+    store: 'remote',
   },
   async (ctx, id: ProductId) => {
     await slowQuery();

@@ -4,7 +4,7 @@ import { slowQuery } from '@/lib/db';
 import './setup';
 
 /** Per session: one entry per browser session (the demo proxy issues the cookie). */
-export const sessionBadge = viewlet({ name: 'session-badge', vary: 'session', life: '1h' }, async (ctx) => {
+export const sessionBadge = viewlet({ name: 'session-badge', vary: 'session', life: '1h', store: 'remote' }, async (ctx) => {
   await slowQuery();
   return (
     <p data-viewlet="session-badge" data-rendered-at={new Date().toISOString()} className="viewlet">

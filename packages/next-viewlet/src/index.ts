@@ -16,6 +16,9 @@ export type {
   ViewletOf,
   ViewletOptions,
 } from './core/types.ts';
+// Cache kinds: a store per viewlet (`viewlet({ store })`); a custom kind is declared once
+export { defineViewletCache, type ViewletCache, type ViewletCacheFunction, type ViewletStoreOption } from './core/cache-kind.ts';
+export { runViewletCache } from './next/cached-viewlet.ts';
 export type { Duration, Life, LifeObject, ResolvedLife } from './core/life.ts';
 export type { BuiltinVary, CustomVary, CustomVaryInput, VaryStrategy, VaryValues } from './core/vary.ts';
 

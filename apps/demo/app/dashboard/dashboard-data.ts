@@ -24,6 +24,10 @@ export interface ViewletRow {
   p50: number | null;
   p95: number | null;
   policy: string;
+  /** Its cache kind (`viewlet({ store })`), or null when this bundle did not import it. */
+  kind: string | null;
+  /** The store its entries live in on this instance (`memory`, `redis`, `redis:remote`...), or null before its kind's handler ran. */
+  store: string | null;
   /** False for a viewlet that is never cached, or not loaded in this bundle: nothing to invalidate from here. */
   cached: boolean;
 }
@@ -74,6 +78,9 @@ export async function readDashboardData(): Promise<DashboardData> {
       p50: v.renderSeconds.p50,
       p95: v.renderSeconds.p95,
       policy: policyInWords(v.policy),
+      kind: v.policy?.store ?? null,
+      // A kind whose handler has not run here, or that shares the default kind's handler, is on default's store.
+      store: v.policy ? (snapshot.kinds[v.policy.store] ?? snapshot.kinds.default ?? null) : null,
       cached: v.policy !== undefined && v.policy.life.kind !== 'none',
     })),
     stores: Object.entries(snapshot.stores).map(([name, s]) => ({

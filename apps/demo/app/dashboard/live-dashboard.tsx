@@ -166,6 +166,7 @@ function ViewletTable({ viewlets, windowSeconds, invalidate, busy }: ViewletTabl
       <thead>
         <tr>
           <th>viewlet and policy</th>
+          <th title="its cache kind (viewlet store option) and the store that kind uses on this instance">store</th>
           <th>hit ratio</th>
           <th>hit</th>
           <th>stale</th>
@@ -185,6 +186,10 @@ function ViewletTable({ viewlets, windowSeconds, invalidate, busy }: ViewletTabl
                 {v.policy}
               </span>
             </th>
+            <td data-stat="store" data-kind={v.kind ?? ''}>
+              {v.kind ?? '?'}
+              {v.store ? ` · ${v.store}` : ''}
+            </td>
             <td data-stat="hitRatio">{percent(v.hitRatio)}</td>
             <td data-stat="hit">{v.hit}</td>
             <td data-stat="stale">{v.stale}</td>

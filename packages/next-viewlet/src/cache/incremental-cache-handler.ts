@@ -23,7 +23,7 @@ import {
 } from './incremental-core.ts';
 import { registerHandler } from './process-handlers.ts';
 import { markLookupRefresh } from './request-refresh.ts';
-import { sharedTierFor } from './shared-tier.ts';
+import { processTierFor, sharedTierFor } from './shared-tier.ts';
 
 export interface IncrementalCacheHandlerOptions extends Omit<IncrementalCoreOptions, 'store' | 'tier' | 'buildId' | 'seed'> {
   /** The store, or a function creating it on first use. Default: the process-wide store from env (`getProcessStore()`). */
@@ -74,8 +74,9 @@ export function createIncrementalCacheHandler(options: IncrementalCacheHandlerOp
       processStore = storeOption === undefined;
       resolvedStore = typeof storeOption === 'function' ? storeOption() : (storeOption ?? getProcessStore());
     }
-    // The store's tier in this process: on the process store, the 'use cache' handler's (one journal cursor, one set of tag records).
-    const tier = sharedTierFor(resolvedStore, { ...coreOptions, timeoutMs: coreOptions.timeoutMs ?? 500 });
+    // On the process store: the 'default' kind's tier (one journal cursor, one set of tag records for every kind).
+    const tierOptions = { ...coreOptions, timeoutMs: coreOptions.timeoutMs ?? 500 };
+    const tier = processStore ? processTierFor('default', tierOptions) : sharedTierFor(resolvedStore, tierOptions);
     const output = readBuild && serverDistDir ? buildOutput(serverDistDir) : undefined;
     const created = createIncrementalCore({
       ...coreOptions,
@@ -89,7 +90,7 @@ export function createIncrementalCacheHandler(options: IncrementalCacheHandlerOp
     unregister.push(
       registerHandler({
         name: created.tier.store.name,
-        tier: created.tier,
+        tier: created.tier.tags,
         record: (tags, durations, options) => created.tier.tags.invalidate(tags, durations, options),
         pending: () => created.tier.tags.pending(),
         flush: (timeoutMs) => created.tier.tags.flush(timeoutMs),

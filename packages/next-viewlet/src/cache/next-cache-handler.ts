@@ -10,21 +10,33 @@
  * says what to fix; nothing connects before the first cache call.
  */
 import type { CacheEntry, CacheHandler } from 'next/cache';
-import { getProcessStore, resolveStoreConfig } from '../stores/from-env.ts';
+import { getKindStore, resolveStoreConfig } from '../stores/from-env.ts';
 import type { ViewletStore } from '../stores/types.ts';
 import { countStoredBytes, noteCacheRead } from '../metrics/cache-handler-metrics.ts';
-import { registerStoreProbe } from '../metrics/metrics-registry.ts';
+import { registerKindStore, registerStoreProbe } from '../metrics/metrics-registry.ts';
 import { type CacheCore, type CacheCoreOptions, createCacheCore } from './cache-core.ts';
 import { registerHandler } from './process-handlers.ts';
-import { refreshedThisRequest } from './request-refresh.ts';
-import { type SharedTier, sharedTierFor } from './shared-tier.ts';
+import { refreshedThisRequest, refreshOncePerRequest } from './request-refresh.ts';
+import { processTierFor, type SharedTier } from './shared-tier.ts';
 
 export { resetStats, type StoreStats, stats } from './cache-stats.ts';
 export { flushInvalidations, pendingInvalidations, recordInvalidation } from './process-handlers.ts';
 
 export interface CacheHandlerOptions extends Omit<CacheCoreOptions, 'store'> {
-  /** The store, or a function creating it on first use. Default: the process-wide store from env (`getProcessStore()`). */
+  /**
+   * The store, or a function creating it on first use. Default: the store of
+   * `kind` from env (`getKindStore(kind)`), its tags judged by the process's one
+   * tag store (`getTagStore()`).
+   */
   store?: ViewletStore | (() => ViewletStore);
+  /**
+   * The cache kind this handler serves (the `cacheHandlers` key): picks its own
+   * store from `VIEWLET_<KIND>_STORE_URL` when one is set. A custom kind with a
+   * store of its own needs a module of its own whose default export is
+   * `createCacheHandler({ kind })` (Next gives a handler no kind).
+   * @default 'default'
+   */
+  kind?: string;
 }
 
 /** A Next cache handler with a `close()` (for tests and custom servers). */
@@ -35,7 +47,7 @@ export interface ViewletCacheHandler extends CacheHandler {
 
 /** Creates a cache handler. The store is created on the first call, never at import. */
 export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCacheHandler {
-  const { store, ...coreOptions } = options;
+  const { store, kind = 'default', ...coreOptions } = options;
   let core: CacheCore | undefined;
   let processStore = false;
   let sharedTier: SharedTier | undefined;
@@ -43,12 +55,13 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
   const use = () => {
     if (!core) {
       processStore = store === undefined;
-      const resolved = typeof store === 'function' ? store() : (store ?? getProcessStore());
-      // On the process store, share the tier (journal cursor, tag records) with the incremental cache handler.
-      const tier = processStore ? sharedTierFor(resolved, { ...coreOptions, timeoutMs: coreOptions.timeoutMs ?? 500 }) : undefined;
+      const resolved = typeof store === 'function' ? store() : (store ?? getKindStore(kind));
+      // On the process's stores, share the tag tier (journal cursor, tag records) with the other kinds and the incremental cache handler.
+      const tier = processStore ? processTierFor(kind, { ...coreOptions, timeoutMs: coreOptions.timeoutMs ?? 500 }) : undefined;
       sharedTier = tier;
       const created = createCacheCore({ ...coreOptions, store: resolved, ...(tier && { tier }) });
       core = created;
+      registerKindStore(kind, created.store.name);
       unregisterProbe = registerStoreProbe(created.store.name, {
         breaker: () => created.store.breaker.state,
         pendingInvalidations: () => created.pendingInvalidations(),
@@ -62,8 +75,9 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
     get name() {
       return core?.store.name ?? 'cache-handler';
     },
+    // What records its invalidations: every handler judged by one tag tier is asked once.
     get tier() {
-      return sharedTier;
+      return sharedTier?.tags;
     },
     record: (tags, durations, callOptions) => use().updateTags(tags, durations, callOptions),
     pending: () => core?.pendingInvalidations() ?? 0,
@@ -94,8 +108,10 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
       try {
         const core = use();
         // The incremental cache handler read this tier's journal for this request already.
-        if (sharedTier && (await refreshedThisRequest(sharedTier))) return;
-        await core.refreshTags();
+        if (!sharedTier) return await core.refreshTags();
+        if (await refreshedThisRequest(sharedTier)) return;
+        // Each kind's handler is asked once per request: the kinds on one tag tier read its journal once.
+        await refreshOncePerRequest(sharedTier, () => core.refreshTags());
       } catch {
         // no store: nothing to refresh
       }
@@ -131,4 +147,6 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
 const { timeoutMs } = resolveStoreConfig(process.env);
 
 const handler: ViewletCacheHandler = createCacheHandler(timeoutMs === undefined ? {} : { timeoutMs });
+/** The timeout from env, for the other kinds' handler modules (`remote-cache-handler`). */
+export const envTimeoutMs: number | undefined = timeoutMs;
 export default handler;

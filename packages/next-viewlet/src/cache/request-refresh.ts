@@ -73,6 +73,29 @@ export function markLookupRefresh(cacheKey: string, tier: SharedTier, done: Prom
   if (route) marks().set(route, { tier, startedAt: now(), done });
 }
 
+const READS = Symbol.for('next-viewlet.request-reads');
+type ReadHolder = { [READS]?: WeakMap<object, WeakMap<object, Promise<void>>> };
+
+/**
+ * Runs `refresh` (a read of `tier`'s journal) once per request: Next asks each
+ * cache kind's handler for `refreshTags()` once per request, and kinds with
+ * stores of their own are judged by one tag tier, which needs one read. Keyed by
+ * the request's work store; without one (outside a request) it just runs.
+ */
+export function refreshOncePerRequest(tier: SharedTier, refresh: () => Promise<void>): Promise<void> {
+  const store = workStore();
+  if (!store) return refresh();
+  const requests = ((globalThis as ReadHolder)[READS] ??= new WeakMap());
+  let reads = requests.get(store);
+  if (!reads) requests.set(store, (reads = new WeakMap()));
+  let read = reads.get(tier.tags);
+  if (!read) {
+    read = refresh();
+    reads.set(tier.tags, read);
+  }
+  return read;
+}
+
 /** Whether this render's request already read `tier`'s journal in its page lookup (waits for that read to finish). */
 export async function refreshedThisRequest(tier: SharedTier): Promise<boolean> {
   const store = workStore();
@@ -80,7 +103,8 @@ export async function refreshedThisRequest(tier: SharedTier): Promise<boolean> {
   const started = store?.requestStartTime;
   if (typeof page !== 'string' || typeof started !== 'number') return false;
   const mark = marks().get(createHash('sha256').update(page).digest('hex'));
-  if (!mark || mark.tier !== tier || started - mark.startedAt > LOOKUP_WINDOW_MS) return false;
+  // Judged by the same tags (kinds with stores of their own share the tag tier's tags).
+  if (!mark || mark.tier.tags !== tier.tags || started - mark.startedAt > LOOKUP_WINDOW_MS) return false;
   try {
     await mark.done;
   } catch {

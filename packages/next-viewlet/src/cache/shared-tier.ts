@@ -5,6 +5,7 @@
  * incremental cache handler on the same store use one tier, so a request
  * reads the journal once and one invalidation is judged the same everywhere.
  */
+import { getKindStore, getTagStore } from '../stores/from-env.ts';
 import type { TagRecord } from '../stores/tag-record.ts';
 import type { ViewletStore } from '../stores/types.ts';
 import { createLog, defaultLog, type Log, type ViewletLogger } from '../util/log.ts';
@@ -37,7 +38,8 @@ export interface SharedTier {
 }
 
 const TIERS = Symbol.for('next-viewlet.shared-tiers');
-type Holder = { [TIERS]?: WeakMap<ViewletStore, SharedTier> };
+const ENTRY_TIERS = Symbol.for('next-viewlet.entry-tiers');
+type Holder = { [TIERS]?: WeakMap<ViewletStore, SharedTier>; [ENTRY_TIERS]?: WeakMap<ViewletStore, SharedTier> };
 
 /** The tier of `store` in this process: created on first use, then shared (the first caller's options win). */
 export function sharedTierFor(store: ViewletStore, options: SharedTierOptions = {}): SharedTier {
@@ -48,6 +50,46 @@ export function sharedTierFor(store: ViewletStore, options: SharedTierOptions = 
     tiers.set(store, tier);
   }
   return tier;
+}
+
+/**
+ * The tier of `store` for entries when another store judges tags (a cache kind
+ * with a store of its own): entries, fill locks and leases in `store`; tag
+ * records, journal and clock from `tagTier`, so entry times are on the judge's
+ * clock and one invalidation reaches every kind. `store === tagTier`'s store: `tagTier` itself.
+ */
+export function entryTierFor(store: ViewletStore, tagTier: SharedTier, options: SharedTierOptions = {}): SharedTier {
+  const holder = globalThis as Holder;
+  if (holder[TIERS]?.get(store) === tagTier) return tagTier;
+  const tiers = (holder[ENTRY_TIERS] ??= new WeakMap());
+  let tier = tiers.get(store);
+  if (!tier) {
+    const guarded = guardStore(store, { ...options, log: tagTier.log, now: options.now ?? Date.now });
+    tier = {
+      store: guarded,
+      clock: tagTier.clock,
+      tags: tagTier.tags,
+      log: tagTier.log,
+      readEntries: createBatcher((keys) => guarded.getMany(keys)),
+      refresh: () => tagTier.refresh(),
+      // The tag tier is the judge of other kinds too: only this tier's own store closes.
+      close: () => guarded.close(),
+    };
+    tiers.set(store, tier);
+  }
+  return tier;
+}
+
+/**
+ * The tier of cache kind `kind` on the process's stores (from env): its entries
+ * in the kind's store (`getKindStore`), its tags judged by `getTagStore()`'s tier.
+ * The incremental cache handler's entries are the `default` kind's.
+ */
+export function processTierFor(kind: string, options: SharedTierOptions = {}): SharedTier {
+  const entries = getKindStore(kind);
+  const judge = getTagStore();
+  const tagTier = sharedTierFor(judge, options);
+  return entries === judge ? tagTier : entryTierFor(entries, tagTier, options);
 }
 
 export function createSharedTier(inner: ViewletStore, options: SharedTierOptions = {}): SharedTier {

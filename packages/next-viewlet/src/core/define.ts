@@ -1,6 +1,7 @@
 /**
  * `viewlet()`: a named render function plus its caching policy.
  */
+import { resolveStoreOption } from './cache-kind.ts';
 import { canonicalArgs, type CanonicalValue } from './canonical-args.ts';
 import { ViewletError } from './errors.ts';
 import { resolveLife, type ResolvedLife } from './life.ts';
@@ -103,6 +104,8 @@ export function viewlet<A extends unknown[], D>(
     );
   }
 
+  const { store, cache } = resolveStoreOption(options.store, name);
+
   const definition: ViewletDefinition<A, D> = {
     kind: 'viewlet',
     name,
@@ -111,6 +114,8 @@ export function viewlet<A extends unknown[], D>(
     mode: options.load ? 'data' : 'output',
     island: options.island === true,
     maxVariantsPerInstance,
+    store,
+    cache,
     load: options.load,
     render: render as ViewletDefinition<A, D>['render'],
     // Every option, so the same name and render with other options is a clash, not a re-evaluation.
@@ -123,6 +128,7 @@ export function viewlet<A extends unknown[], D>(
       options.load ? 'data' : 'output',
       String(options.island === true),
       String(maxVariantsPerInstance ?? ''),
+      store,
       schemaFingerprint(schema as StandardSchemaV1 | undefined),
     ].join('\u0000'),
     async normalizeArgs(args) {

@@ -22,6 +22,7 @@ export type ViewletErrorCode =
   | 'E_RENDER_FAILED'
   | 'E_NOT_ISLAND'
   | 'E_RATE_LIMITED'
+  | 'E_INVALID_STORE'
   // settings and configuration
   | 'E_INVALID_SETTINGS'
   | 'E_INVALID_CONFIG'

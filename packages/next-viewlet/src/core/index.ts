@@ -17,6 +17,7 @@ export type {
   ViewletOptions,
 } from './types.ts';
 export { findViewlet, getViewlet, listViewlets } from './registry.ts';
+export { defineViewletCache, type ViewletCache, type ViewletCacheFunction, type ViewletStoreOption } from './cache-kind.ts';
 
 // Settings
 export {

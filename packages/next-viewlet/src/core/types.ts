@@ -3,6 +3,7 @@
  * creates definitions) and `registry.ts` (which keeps them), so neither imports the other.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { ViewletCache, ViewletStoreOption } from './cache-kind.ts';
 import type { CanonicalValue } from './canonical-args.ts';
 import type { Life, ResolvedLife } from './life.ts';
 import type { VaryStrategy, VaryValues } from './vary.ts';
@@ -47,6 +48,15 @@ export interface ViewletOptions<A extends unknown[]> {
    * @default configureViewlets({ maxVariantsPerInstance }) ?? 10000
    */
   maxVariantsPerInstance?: number;
+  /**
+   * Which cache kind (and so which store) its entries go to: `'default'`
+   * (`'use cache'`), `'remote'` (`'use cache: remote'`; its own store with
+   * `VIEWLET_REMOTE_STORE_URL`), or a custom kind declared with
+   * `defineViewletCache()` (pass what it returned, or its name). Tags are judged
+   * by one shared tier whatever the kind. See docs/stores-and-deployment.md.
+   * @default 'default'
+   */
+  store?: ViewletStoreOption;
 }
 
 /** Options of a viewlet that caches its rendered output (the default mode). */
@@ -70,6 +80,10 @@ export interface ViewletDefinition<A extends unknown[] = unknown[], D = unknown>
   readonly island: boolean;
   /** Its own variant bound, or `undefined` for the process default. */
   readonly maxVariantsPerInstance: number | undefined;
+  /** Its cache kind: `'default'`, `'remote'` or a custom kind's name. */
+  readonly store: string;
+  /** The declaration of its custom kind, when it was given as the object. */
+  readonly cache: ViewletCache | undefined;
   readonly load: ((ctx: ViewletContext, ...args: A) => Awaitable<D>) | undefined;
   readonly render: (ctx: ViewletContext & { data?: D }, ...args: A) => unknown;
   /** Identifies the definition's source and every option, to tell a re-evaluation from a name clash. */

@@ -70,6 +70,8 @@ export interface MetricsRegistry {
   readonly stores: Map<string, StoreCounters>;
   /** Gauges of a store, read when the stats are asked for; registered by the cache handler. */
   readonly probes: Map<string, StoreProbe>;
+  /** The store of each cache kind whose handler has run in this process (a kind not listed shares `default`'s). */
+  readonly kindStores: Map<string, string>;
   /** Render durations in seconds, by viewlet. */
   readonly renderSeconds: Summary<'viewlet'>;
   /** Errors already counted where they were thrown (so the caller does not count them again). */
@@ -98,6 +100,7 @@ function createRegistry(): MetricsRegistry {
     viewlets: new Map(),
     stores: new Map(),
     probes: new Map(),
+    kindStores: new Map(),
     renderSeconds: new Summary({
       name: 'viewlet_render_duration_seconds',
       help: 'Time a viewlet render function took, in seconds (quantiles over the last 10 minutes).',
@@ -179,4 +182,9 @@ export function registerStoreProbe(store: string, probe: StoreProbe): () => void
   return () => {
     if (probes.get(store) === probe) probes.delete(store);
   };
+}
+
+/** Records the store a cache kind's handler keeps its entries in (by store name, as in `stores`). */
+export function registerKindStore(kind: string, store: string): void {
+  metricsRegistry().kindStores.set(kind, store);
 }

@@ -38,6 +38,8 @@ export interface ViewletPolicy {
   /** `'output'` (the rendered output is cached) or `'data'` (only `load` is). */
   mode: string;
   island: boolean;
+  /** The cache kind its entries go to: `'default'`, `'remote'` or a custom kind (`viewlet({ store })`). */
+  store: string;
 }
 
 export interface ViewletStatsEntry extends ViewletCounters {
@@ -73,6 +75,12 @@ export interface ViewletStatsSnapshot {
   viewlets: Record<string, ViewletStatsEntry>;
   /** By store name, sorted by name. */
   stores: Record<string, StoreStatsEntry>;
+  /**
+   * The store (a key of `stores`) of each cache kind whose handler has run in this
+   * process, e.g. `{ default: 'memory', remote: 'redis:remote' }`; a kind not
+   * listed shares `default`'s store.
+   */
+  kinds: Record<string, string>;
 }
 
 const QUANTILE_KEYS = new Map<number, 'p50' | 'p95' | 'p99'>(
@@ -89,6 +97,7 @@ function policyOf(name: string): ViewletPolicy | undefined {
     life: definition.life,
     mode: definition.mode,
     island: definition.island,
+    store: definition.store,
   };
 }
 
@@ -159,5 +168,6 @@ export async function metricsSnapshot(): Promise<ViewletStatsSnapshot> {
     totals: { ...totals, hitRatio: ratio(totals.hit, totals.stale, totals.miss) },
     viewlets,
     stores,
+    kinds: Object.fromEntries([...registry.kindStores].sort(([a], [b]) => a.localeCompare(b))),
   };
 }

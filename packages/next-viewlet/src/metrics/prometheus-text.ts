@@ -5,6 +5,7 @@
  * costs the scraper, never a page.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
+import { listViewlets } from '../core/registry.ts';
 import {
   type BreakerState,
   CALL_OUTCOMES,
@@ -156,6 +157,16 @@ function build(source: MetricsRegistry): Registry {
         const current = probe.breaker();
         for (const state of BREAKER_STATES) this.set({ store, state }, state === current ? 1 : 0);
       }
+    },
+  });
+  new Gauge<'viewlet' | 'store'>({
+    name: 'viewlet_info',
+    help: 'A viewlet the stats route knows, with the cache kind its entries go to (store: default, remote or a custom kind); always 1.',
+    labelNames: ['viewlet', 'store'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const definition of listViewlets()) this.set({ viewlet: definition.name, store: definition.store }, 1);
     },
   });
   return registry;

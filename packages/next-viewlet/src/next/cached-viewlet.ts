@@ -1,6 +1,8 @@
 /**
- * The ONE cached function every viewlet goes through. Its key is
- * (name, vary, args), always built by the same normaliser, so equal requests
+ * The cached functions viewlets go through, one per cache kind
+ * (`'use cache'`, `'use cache: remote'`, and the app's custom kinds declared
+ * with `defineViewletCache`), all running ONE body (`runViewletCache`). The key
+ * is (name, vary, args), always built by the same normaliser, so equal requests
  * share an entry. Tags and life come from the registered definition.
  */
 import { cacheLife, cacheTag } from 'next/cache';
@@ -34,8 +36,25 @@ export type CachedResult =
   | { ok: true; value: unknown }
   | { ok: false; name: string; message: string; code?: ViewletErrorCode; stack?: string; reported: true };
 
+/** The `default` kind (`'use cache'`). */
 export async function cachedViewlet(name: string, vary: VaryValues, args: CanonicalValue[]): Promise<CachedResult> {
   'use cache';
+  return runViewletCache(name, vary, args);
+}
+
+/** The `remote` kind (`'use cache: remote'`): its own handler, and its own store when one is configured. */
+export async function cachedViewletRemote(name: string, vary: VaryValues, args: CanonicalValue[]): Promise<CachedResult> {
+  'use cache: remote';
+  return runViewletCache(name, vary, args);
+}
+
+/**
+ * What every kind's cached function does, inside its cache scope: life and tags
+ * from the definition, then the render; a failure is returned as data and never
+ * cached. A custom kind's function (see `defineViewletCache`) returns this with
+ * its arguments passed on unchanged (they are the key).
+ */
+export async function runViewletCache(name: string, vary: VaryValues, args: CanonicalValue[]): Promise<CachedResult> {
   try {
     const definition = getViewlet(name);
     const { life } = definition;

@@ -21,7 +21,8 @@ import { ViewletError } from '../core/errors.ts';
 import { cachingEnabled } from '../core/settings.ts';
 import { findViewlet } from '../core/registry.ts';
 import { assertValidTag, viewletArgsTag, viewletTag } from '../core/tags.ts';
-import { cachedViewlet, unwrapCached } from './cached-viewlet.ts';
+import { cacheFunctionFor } from './cache-function-for.ts';
+import { type CachedResult, unwrapCached } from './cached-viewlet.ts';
 import { reportViewletError } from './report-error.ts';
 import { resolveVary, type VariantOverride } from './resolve-vary.ts';
 
@@ -165,7 +166,8 @@ export async function refreshViewlet(
     after(async () => {
       for (const vary of jobs) {
         try {
-          unwrapCached(await cachedViewlet(definition!.name, vary, renderArgs!));
+          const cachedFn = cacheFunctionFor(definition!);
+          unwrapCached((await cachedFn(definition!.name, vary, renderArgs!)) as CachedResult);
         } catch (error) {
           reportViewletError(definition!.name, error);
         }

@@ -12,7 +12,8 @@ import type { AnyViewlet } from '../core/types.ts';
 import { cachingEnabled, getSettings } from '../core/settings.ts';
 import { DEFAULT_MAX_VARIANTS, processVariantBudget, type RequestAdmissions } from '../core/variant-budget.ts';
 import { trackViewletCall } from '../metrics/track-viewlet-call.ts';
-import { cachedViewlet, contextFor, runViewlet, unwrapCached } from './cached-viewlet.ts';
+import { cacheFunctionFor } from './cache-function-for.ts';
+import { type CachedResult, contextFor, runViewlet, unwrapCached } from './cached-viewlet.ts';
 import { resolveVary } from './resolve-vary.ts';
 
 /** New variants admitted by this request (React's cache(): one object per request). */
@@ -32,7 +33,8 @@ export async function renderViewlet(definition: AnyViewlet, args: CanonicalValue
     if (!cached || definition.vary === 'sitewide') await connection();
     let value: unknown;
     if (cached) {
-      const run = () => cachedViewlet(definition.name, vary, args);
+      const cachedFn = cacheFunctionFor(definition);
+      const run = () => cachedFn(definition.name, vary, args) as Promise<CachedResult>;
       value = unwrapCached(await (call ? call.cached(run) : run()));
     } else {
       call?.uncached();

@@ -186,3 +186,103 @@ export function setProcessStore(store: ViewletStore | undefined): void {
   if (store === undefined) delete (globalThis as Holder)[PROCESS_STORE];
   else (globalThis as Holder)[PROCESS_STORE] = store;
 }
+
+// ---- A store per cache kind ------------------------------------------------
+
+/** The variables that give cache kind `kind` a store of its own: `VIEWLET_<KIND>_STORE_URL` and `_TOKEN` (`-` as `_`). */
+export function kindStoreVariables(kind: string): { url: string; token: string } {
+  const stem = `VIEWLET_${kind.toUpperCase().replace(/-/g, '_')}_STORE`;
+  return { url: `${stem}_URL`, token: `${stem}_TOKEN` };
+}
+
+/**
+ * The options of cache kind `kind`'s own store, or `undefined` when it has none
+ * (it shares the default kind's store, the process store). `default` never has
+ * one here: its store is the process store (`VIEWLET_STORE`, `REDIS_URL`...).
+ * A `redis://`/`rediss://` URL is a Redis store, `https://` an Upstash one (with
+ * its token). Validated as `resolveStoreConfig` does; throws `E_STORE_CONFIG`.
+ */
+export function resolveKindStoreOptions(kind: string, env: Env = process.env): StoreFromEnvOptions | undefined {
+  if (kind === 'default') return undefined;
+  const names = kindStoreVariables(kind);
+  const url = env[names.url]?.trim();
+  if (!url) return undefined;
+  const scheme = /^([a-z]+):/.exec(url)?.[1];
+  let options: StoreFromEnvOptions;
+  if (scheme === 'redis' || scheme === 'rediss') options = { kind: 'redis', redis: { url } };
+  else if (scheme === 'https' || scheme === 'http') {
+    const token = env[names.token]?.trim();
+    if (!token) throw new ViewletError('E_STORE_CONFIG', `${names.url} is an Upstash REST URL; set ${names.token} to its token as well.`);
+    options = { kind: 'upstash', upstash: { url, token } };
+  } else {
+    throw new ViewletError(
+      'E_STORE_CONFIG',
+      `${names.url} must be a redis:// or rediss:// URL (Redis) or an https:// Upstash REST URL (with ${names.token}).`,
+    );
+  }
+  resolveStoreConfig(env, options);
+  return options;
+}
+
+/** The kinds the environment gives a store of their own, `remote` first, then by name. */
+export function kindsWithOwnStore(env: Env = process.env): string[] {
+  const kinds = Object.keys(env)
+    .map((name) => /^VIEWLET_([A-Z][A-Z_]*)_STORE_URL$/.exec(name)?.[1])
+    .filter((stem): stem is string => stem !== undefined && Boolean(env[`VIEWLET_${stem}_STORE_URL`]?.trim()))
+    .map((stem) => stem.toLowerCase().replace(/_/g, '-'))
+    .filter((kind) => kind !== 'default');
+  return kinds.sort((a, b) => (a === 'remote' ? -1 : b === 'remote' ? 1 : a.localeCompare(b)));
+}
+
+const KIND_STORES = Symbol.for('next-viewlet.kind-stores');
+type KindHolder = { [KIND_STORES]?: Map<string, ViewletStore> };
+
+/**
+ * The store of cache kind `kind` in this process: its own (created from
+ * `VIEWLET_<KIND>_STORE_URL` on first use, kept on `globalThis`, named
+ * `<store>:<kind>` in stats), else the process store.
+ */
+export function getKindStore(kind: string): ViewletStore {
+  const stores = ((globalThis as KindHolder)[KIND_STORES] ??= new Map());
+  const known = stores.get(kind);
+  if (known) return known;
+  const options = resolveKindStoreOptions(kind);
+  if (!options) return getProcessStore();
+  const created = storeFromEnv(process.env, options);
+  const store = Object.assign(Object.create(created) as ViewletStore, { name: `${created.name}:${kind}` });
+  stores.set(kind, store);
+  return store;
+}
+
+/**
+ * The store whose tag records and journal judge every kind's entries: the
+ * process store when it is shared, else the first kind's own shared store
+ * (`remote` first), else the process store. One judge, so an invalidation
+ * recorded on any instance reaches every kind on every instance.
+ */
+export function getTagStore(): ViewletStore {
+  const main = getProcessStore();
+  if (main.shared) return main;
+  for (const kind of kindsWithOwnStore()) {
+    const store = getKindStore(kind);
+    if (store.shared) return store;
+  }
+  return main;
+}
+
+/**
+ * Sets `VIEWLET_<KIND>_STORE_URL`/`_TOKEN` in `env` from explicit options
+ * (`withViewlets(config, { stores })`) where they are not set already: the
+ * variables win, as for every store. Validates them; throws `E_STORE_CONFIG`.
+ */
+export function exportKindStore(kind: string, store: { url?: string; token?: string }, env: Env = process.env): void {
+  const names = kindStoreVariables(kind);
+  if (store.url !== undefined && !env[names.url]?.trim()) env[names.url] = store.url;
+  if (store.token !== undefined && !env[names.token]?.trim()) env[names.token] = store.token;
+  resolveKindStoreOptions(kind, env);
+}
+
+/** Forgets the kinds' own stores (they are not closed). For tests. */
+export function resetKindStores(): void {
+  delete (globalThis as KindHolder)[KIND_STORES];
+}

@@ -9,6 +9,8 @@ export {
   resolveStoreConfig,
   getProcessStore,
   setProcessStore,
+  getKindStore,
+  getTagStore,
   type StoreFromEnvOptions,
   type StoreConfig,
   type StoreKind,

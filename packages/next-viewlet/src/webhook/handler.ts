@@ -80,7 +80,7 @@ export interface RevalidationHandlerOptions {
   /**
    * Store for replay records (`setIfAbsent`, `deleteIfEquals`). With Redis/Upstash
    * configured, the default catches a replay across every instance.
-   * @default the process's shared store from `next-viewlet/stores`
+   * @default the process's store from env, or with a store per cache kind the shared one that judges tags
    */
   store?: ViewletStore;
   /** How long a message id is remembered, in seconds (plus one). At least `2 × toleranceSeconds`. @default 600 */
@@ -145,10 +145,13 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return result;
 }
 
-/** The process's store (memoised by `getProcessStore`; from env: Redis, Upstash or memory). Imported lazily: senders never load it. */
+/**
+ * The store that judges tags (from env: the process store, or with a store per cache kind the shared
+ * one), so replays are caught across instances whenever any store is shared. Imported lazily: senders never load it.
+ */
 async function defaultStore(): Promise<ViewletStore> {
-  const { getProcessStore } = await import('../stores/index.ts');
-  return getProcessStore();
+  const { getTagStore } = await import('../stores/index.ts');
+  return getTagStore();
 }
 
 function isJson(contentType: string | null): boolean {

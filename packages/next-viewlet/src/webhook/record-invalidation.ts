@@ -42,13 +42,13 @@ export async function recordAndRevalidate({
   const { recordInvalidation } = await import('../cache/process-handlers.ts');
   let { recorded, handlers } = await recordInvalidation(tags, durations, { absorbRepeatMs: ABSORB_REPEAT_MS });
   if (handlers === 0) {
-    // No cache handler of next-viewlet's in this process yet: record through the process store's
-    // tier, the one those handlers use (same options as the default handlers).
-    const [{ getProcessStore, resolveStoreConfig }, { sharedTierFor }] = await Promise.all([
+    // No cache handler of next-viewlet's in this process yet: record through the tier of the store that
+    // judges tags (the process store, or with a store per cache kind the shared one), as those handlers do.
+    const [{ getTagStore, resolveStoreConfig }, { sharedTierFor }] = await Promise.all([
       import('../stores/from-env.ts'),
       import('../cache/shared-tier.ts'),
     ]);
-    const tier = sharedTierFor(getProcessStore(), { timeoutMs: resolveStoreConfig(process.env).timeoutMs ?? 500 });
+    const tier = sharedTierFor(getTagStore(), { timeoutMs: resolveStoreConfig(process.env).timeoutMs ?? 500 });
     ({ recorded } = await tier.tags.invalidate(tags, durations, { absorbRepeatMs: ABSORB_REPEAT_MS }));
   }
   if (!recorded) return { recorded: false };

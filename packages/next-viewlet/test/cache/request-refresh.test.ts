@@ -2,8 +2,15 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { LOOKUP_WINDOW_MS, markLookupRefresh, refreshedThisRequest, routeHashOf } from '../../src/cache/request-refresh.ts';
-import { createSharedTier } from '../../src/cache/shared-tier.ts';
+import {
+  LOOKUP_WINDOW_MS,
+  markLookupRefresh,
+  refreshedThisRequest,
+  refreshOncePerRequest,
+  routeHashOf,
+} from '../../src/cache/request-refresh.ts';
+import { createSharedTier, entryTierFor } from '../../src/cache/shared-tier.ts';
+import { createMemoryStore } from '../../src/stores/memory-store.ts';
 import { sharedMemoryStore } from '../support/shared-memory-store.ts';
 
 // What `next start` sets up before it loads its storages.
@@ -45,6 +52,31 @@ describe('one journal read per request across the two handlers', () => {
     expect(await inRender('/a/page', clock(), () => refreshedThisRequest(other))).toBe(false);
     expect(await inRender('/a/page', clock() + LOOKUP_WINDOW_MS + 1000, () => refreshedThisRequest(tier))).toBe(false);
     expect(await refreshedThisRequest(tier)).toBe(false);
+  });
+
+  it("a tier of another kind's entries, judged by this tier's tags, counts as the same tier", async () => {
+    const kind = entryTierFor(createMemoryStore(), tier);
+    markLookupRefresh(keyOf('/k/page', '/k'), tier, Promise.resolve());
+    expect(await inRender('/k/page', clock(), () => refreshedThisRequest(kind))).toBe(true);
+  });
+
+  it('kinds judged by one tag tier read its journal once per request; each request reads', async () => {
+    const kind = entryTierFor(createMemoryStore(), tier);
+    let reads = 0;
+    const read = async () => {
+      reads += 1;
+    };
+    const request = () =>
+      inRender('/p/page', clock(), async () => {
+        await Promise.all([refreshOncePerRequest(tier, read), refreshOncePerRequest(kind, read)]);
+        await refreshOncePerRequest(kind, read);
+      });
+    await request();
+    expect(reads).toBe(1);
+    await request();
+    expect(reads).toBe(2);
+    await refreshOncePerRequest(other, read); // outside a request: it just reads
+    expect(reads).toBe(3);
   });
 
   it('reads again when the lookup read failed', async () => {

@@ -8,14 +8,21 @@ import { countStat } from '../../src/cache/cache-stats.ts';
 import { viewlet } from '../../src/core/define.ts';
 import { clearRegistry } from '../../src/core/registry.ts';
 import { metricsSnapshot } from '../../src/metrics/metrics-snapshot.ts';
-import { recordRender, recordRenderStart, registerStoreProbe, resetMetrics, viewletCounters } from '../../src/metrics/metrics-registry.ts';
+import {
+  recordRender,
+  recordRenderStart,
+  registerKindStore,
+  registerStoreProbe,
+  resetMetrics,
+  viewletCounters,
+} from '../../src/metrics/metrics-registry.ts';
 import { createStatsHandler } from '../../src/metrics/stats-handler.ts';
 
 const TOKEN = 'stats-token-0123456789abcdef';
 const OLD_TOKEN = 'old-stats-token-0123456789';
 const URL_ = 'https://shop.test/api/viewlets/stats';
 
-viewlet({ name: 'teaser', vary: 'path', life: { revalidate: '5m', expire: '1d' } }, () => 'x');
+viewlet({ name: 'teaser', vary: 'path', life: { revalidate: '5m', expire: '1d' }, store: 'remote' }, () => 'x');
 afterAll(() => clearRegistry());
 
 beforeEach(() => {
@@ -30,6 +37,8 @@ beforeEach(() => {
   countStat('redis', 'error', 3);
   countStat('redis', 'timeout', 2);
   registerStoreProbe('redis', { breaker: () => 'open', pendingInvalidations: () => 4 });
+  registerKindStore('remote', 'redis');
+  registerKindStore('default', 'memory');
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -102,13 +111,20 @@ describe('createStatsHandler: JSON', () => {
           error: 1,
           bytesStored: 120,
           hitRatio: 0.8,
-          policy: { vary: 'path', life: { kind: 'explicit', revalidate: 300, expire: 86400 }, mode: 'output', island: false },
+          policy: {
+            vary: 'path',
+            life: { kind: 'explicit', revalidate: 300, expire: 86400 },
+            mode: 'output',
+            island: false,
+            store: 'remote',
+          },
         },
         nav: { render: 3, renderSeconds: { count: 3, sum: 0.6, p50: expect.closeTo(0.2, 5), p99: expect.closeTo(0.3, 5) } },
       },
       stores: { redis: { hit: 5, miss: 2, error: 3, timeout: 2, pendingInvalidations: 4, breaker: 'open', hitRatio: 5 / 7 } },
     });
     expect(Object.keys(body.viewlets)).toEqual(['nav', 'teaser']);
+    expect(body.kinds).toEqual({ default: 'memory', remote: 'redis' });
     expect(Date.parse(body.generatedAt)).not.toBeNaN();
   });
 
@@ -166,6 +182,8 @@ describe('createStatsHandler: Prometheus text', () => {
       'viewlet_store_pending_invalidations{store="redis"} 4',
       'viewlet_store_breaker_state{store="redis",state="open"} 1',
       'viewlet_store_breaker_state{store="redis",state="closed"} 0',
+      '# TYPE viewlet_info gauge',
+      'viewlet_info{viewlet="teaser",store="remote"} 1',
     ]) {
       expect(text.split('\n')).toContain(line);
     }
