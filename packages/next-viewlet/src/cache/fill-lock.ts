@@ -42,8 +42,22 @@ export function createFillLock(
   options: FillLockOptions,
 ): FillLock {
   const { leaseMs, waitMs } = options;
-  // key -> [lock key, token] of the locks this process holds.
-  const held = new Map<string, [string, string]>();
+  // key -> the lock this process holds, until its lease ends. No timer per
+  // claim: a timer made during a request keeps that request's whole async
+  // context (response, streams, render state) alive until it fires, which at
+  // a few hundred fills a second held hundreds of MB for the lease's 5 s.
+  const held = new Map<string, { lock: string; token: string; until: number }>();
+  const holds = (key: string): boolean => {
+    const lock = held.get(key);
+    if (lock && lock.until > Date.now()) return true;
+    if (lock) held.delete(key);
+    return false;
+  };
+  // Locks whose release never came (a fill Next abandoned) are dropped once expired.
+  const sweep = () => {
+    const now = Date.now();
+    for (const [key, lock] of held) if (lock.until <= now) held.delete(key);
+  };
 
   return {
     async claimOrWait(key, keys, accept) {
@@ -51,11 +65,11 @@ export function createFillLock(
       // a miss on a key whose lease this process still holds means that fill
       // ended without a set() (the render threw, or was a prerender that stores
       // nothing). Render again under the lease instead of waiting for ourselves.
-      if (held.has(key)) return undefined;
+      if (holds(key)) return undefined;
       const token = randomUUID();
       const hold = () => {
-        held.set(key, [keys.lock, token]);
-        setTimeout(() => held.get(key)?.[1] === token && held.delete(key), leaseMs).unref?.();
+        if (held.size >= 1000) sweep();
+        held.set(key, { lock: keys.lock, token, until: Date.now() + leaseMs });
       };
       try {
         if ((await store.setIfAbsent(keys.lock, token, leaseMs)) === true) {
@@ -88,7 +102,7 @@ export function createFillLock(
       const lock = held.get(key);
       if (!lock) return;
       held.delete(key);
-      store.deleteIfEquals(lock[0], lock[1]).catch(() => {});
+      store.deleteIfEquals(lock.lock, lock.token).catch(() => {});
     },
   };
 }

@@ -49,9 +49,15 @@ export function createRevalidationLease(options: RevalidationLeaseOptions): Reva
     attempts.set(key, n);
     return Math.min(leaseMs * 2 ** (n - 1), maxLeaseMs);
   };
-  const forget = (key: string, until: number) => {
-    const timer = setTimeout(() => running.get(key)?.until === until && running.delete(key), Math.max(1, until - now()));
-    timer.unref?.();
+  // Ended leases are dropped when the map grows, not by a timer per lease: a
+  // timer made during a request keeps that request's async context (response,
+  // streams, render state) alive until it fires, up to maxLeaseMs.
+  const remember = (key: string, lease: { until: number; leaseKey?: string; token?: string }) => {
+    if (running.size >= 1000) {
+      const at = now();
+      for (const [k, known] of running) if (known.until <= at) running.delete(k);
+    }
+    running.set(key, lease);
   };
 
   return {
@@ -62,8 +68,7 @@ export function createRevalidationLease(options: RevalidationLeaseOptions): Reva
       const until = now() + ms;
       const token = randomUUID();
       if (!store) {
-        running.set(key, { until });
-        forget(key, until);
+        remember(key, { until });
         return { mine: true };
       }
       let answer: true | string | null;
@@ -73,8 +78,7 @@ export function createRevalidationLease(options: RevalidationLeaseOptions): Reva
         return { mine: true };
       }
       if (answer === true) {
-        running.set(key, { until, leaseKey, token });
-        forget(key, until);
+        remember(key, { until, leaseKey, token });
         return { mine: true };
       }
       const theirs = answer === null ? Number.NaN : Number(answer.slice(answer.indexOf(' ') + 1));
@@ -82,8 +86,7 @@ export function createRevalidationLease(options: RevalidationLeaseOptions): Reva
       if (!(theirs > now())) return { mine: true };
       attempts.delete(key); // not ours: our count of failed attempts does not apply
       const end = Math.min(theirs, now() + maxLeaseMs);
-      running.set(key, { until: end });
-      forget(key, end);
+      remember(key, { until: end });
       return { mine: false, until: end };
     },
     release(key) {
