@@ -41,7 +41,7 @@ export function entryCoordination(tier: SharedTier, options: CoordinationOptions
     l1Bytes: Math.max(options.l1MaxBytes ?? (remoteEntries ? 32 : 64) * 1024 * 1024, remoteEntries ? 0 : 1024 * 1024),
     lock:
       (options.lock ?? store.shared)
-        ? createFillLock(store, { leaseMs, waitMs: Math.min(options.lockWaitMs ?? 2000, leaseMs) })
+        ? createFillLock(store, { leaseMs, waitMs: Math.min(options.lockWaitMs ?? leaseMs, leaseMs) })
         : undefined,
     lease: createRevalidationLease({
       store: store.shared ? store : undefined,
