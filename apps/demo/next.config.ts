@@ -22,6 +22,9 @@ export default withViewlets(
   // Partial prefetching renders every dynamic hole twice per request; off is the measured better default.
   {
     partialPrefetching: false,
+    // VIEWLET_NEXT_BUILTIN_HANDLER=1 at `next start` leaves Next's built-in incremental cache in place, so
+    // e2e/incremental-cache.spec.ts can compare it with next-viewlet's on the same build.
+    incrementalCache: process.env.VIEWLET_NEXT_BUILTIN_HANDLER !== '1',
     stores: { archive: { handler: path.join(demoDir, 'archive-cache-handler.mjs') } },
   },
 );
