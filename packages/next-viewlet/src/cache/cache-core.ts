@@ -111,6 +111,13 @@ export interface CacheCoreOptions {
    */
   failureThreshold?: number;
   /**
+   * Consecutive store failures (at least 2) open the circuit once this long has passed since the
+   * first of them was called, in ms, even below `failureThreshold`: a store that hangs while
+   * concurrent requests share their calls fails rarely, but for long.
+   * @default 1000
+   */
+  openAfterMs?: number;
+  /**
    * How long an open circuit refuses store calls before a probe, in ms.
    * @default 5000
    */

@@ -1,5 +1,7 @@
 /**
- * A circuit breaker: after `failureThreshold` consecutive failures it opens and
+ * A circuit breaker: after `failureThreshold` consecutive failures, or after
+ * two or more that span `openAfterMs` (a store that stopped answering while
+ * requests share their calls fails rarely but for long), it opens and
  * refuses calls for `cooldownMs`, so a dead store is not hammered and requests
  * stop waiting for its timeouts. Then one probe call is let through
  * (half-open): success closes the circuit, failure opens it for another cool-down.
@@ -9,6 +11,11 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
 export interface CircuitBreakerOptions {
   /** Consecutive failures that open the circuit. Default 5. */
   failureThreshold?: number;
+  /**
+   * Consecutive failures (at least 2) open the circuit once this long has passed since the
+   * first of them was called, in ms, even below `failureThreshold`. Default 1000.
+   */
+  openAfterMs?: number;
   /** How long the circuit stays open before a probe, in ms. Default 5000. */
   cooldownMs?: number;
   /** Called when the state changes (for logs). */
@@ -22,17 +29,21 @@ export interface CircuitBreaker {
   /** Whether a call may go ahead now. In half-open state only one probe is allowed at a time. */
   allow(): boolean;
   success(): void;
-  failure(): void;
+  /** A call that failed; `startedAt` is when it was made (default: now), on the breaker's clock. */
+  failure(startedAt?: number): void;
   /** A call that ended without telling whether the store works (an inconclusive timeout): frees a probe slot. */
   neutral(): void;
 }
 
 export function createCircuitBreaker(options: CircuitBreakerOptions = {}): CircuitBreaker {
   const threshold = Math.max(1, options.failureThreshold ?? 5);
+  const openAfterMs = Math.max(0, options.openAfterMs ?? 1000);
   const cooldownMs = Math.max(0, options.cooldownMs ?? 5000);
   const now = options.now ?? Date.now;
   let state: CircuitState = 'closed';
   let failures = 0;
+  // When the first of the current run of failures was called.
+  let failingSince = Number.POSITIVE_INFINITY;
   let openedAt = 0;
   let probing = false;
 
@@ -59,16 +70,19 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
     },
     success() {
       failures = 0;
+      failingSince = Number.POSITIVE_INFINITY;
       probing = false;
       move('closed');
     },
     neutral() {
       probing = false;
     },
-    failure() {
+    failure(startedAt = now()) {
       probing = false;
       failures += 1;
-      if (state === 'half-open' || failures >= threshold) {
+      failingSince = Math.min(failingSince, startedAt);
+      const longFailing = failures >= 2 && now() - failingSince >= openAfterMs;
+      if (state === 'half-open' || failures >= threshold || longFailing) {
         openedAt = now();
         move('open');
       }

@@ -75,6 +75,7 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
         countStat(name, 'error');
         throw new ViewletError('E_STORE_UNAVAILABLE', `cache store "${name}" is unavailable (circuit open after repeated failures).`);
       }
+      const startedAt = (options.now ?? Date.now)();
       try {
         const result = await withDeadline(fn.apply(store, args), { ms, maxExtensionMs, what, ...(options.now && { now: options.now }) });
         breaker.success();
@@ -82,7 +83,7 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
       } catch (error) {
         if (blamesStore(error)) {
           lastFault = `${method}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300);
-          breaker.failure();
+          breaker.failure(startedAt);
           countStat(name, 'error');
           if (isViewletError(error, 'E_STORE_TIMEOUT')) countStat(name, 'timeout');
         } else {

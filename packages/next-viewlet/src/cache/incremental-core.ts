@@ -49,6 +49,7 @@ export type IncrementalCoreOptions = Pick<
   | 'lockWaitMs'
   | 'revalidateLeaseMs'
   | 'failureThreshold'
+  | 'openAfterMs'
   | 'cooldownMs'
   | 'maxTtlSeconds'
   | 'logger'

@@ -27,6 +27,36 @@ describe('circuit breaker', () => {
     expect(changes).toEqual(['open', 'half-open', 'closed']);
   });
 
+  it('opens below the threshold when failures span openAfterMs (a hung store behind shared calls fails rarely but for long)', () => {
+    const clock = manualClock();
+    const breaker = createCircuitBreaker({ failureThreshold: 5, openAfterMs: 1000, now: clock.now });
+    const first = clock.now();
+    clock.advance(500);
+    breaker.failure(first); // called at 0, timed out at 500
+    expect(breaker.state).toBe('closed'); // one failure never opens it, however long it took
+    const second = clock.now();
+    clock.advance(499);
+    breaker.failure(second);
+    expect(breaker.state).toBe('closed'); // 999 ms since the first call
+    clock.advance(1);
+    breaker.failure(clock.now());
+    expect(breaker.state).toBe('open'); // three failures over 1000 ms
+  });
+
+  it('a success in between starts the span again', () => {
+    const clock = manualClock();
+    const breaker = createCircuitBreaker({ failureThreshold: 5, openAfterMs: 1000, now: clock.now });
+    breaker.failure(clock.now());
+    clock.advance(900);
+    breaker.success();
+    clock.advance(200);
+    breaker.failure(clock.now() - 100);
+    expect(breaker.state).toBe('closed');
+    clock.advance(1000);
+    breaker.failure(clock.now());
+    expect(breaker.state).toBe('open');
+  });
+
   it('re-opens for another cool-down when the probe fails', () => {
     const clock = manualClock();
     const breaker = createCircuitBreaker({ failureThreshold: 1, cooldownMs: 40, now: clock.now });
