@@ -4,20 +4,13 @@
  * words. Read in process, so no stats token is involved and none reaches the
  * browser.
  */
-import { metricsSnapshot } from 'next-viewlet/stats';
+import { metricsSnapshot, type ViewletCounters } from 'next-viewlet/stats';
 import '@/viewlets';
 import { policyInWords } from './policy-in-words';
 
-export interface ViewletRow {
+/** A viewlet's counters as the library keeps them (bytes stored left out), and what the dashboard derives. */
+export interface ViewletRow extends Omit<ViewletCounters, 'bytesStored'> {
   name: string;
-  hit: number;
-  stale: number;
-  miss: number;
-  joined: number;
-  uncached: number;
-  render: number;
-  error: number;
-  rendering: number;
   /** (hit + stale) / (hit + stale + miss); null before the first read. */
   hitRatio: number | null;
   /** Render time quantiles over the stats window, in seconds; null when no render fell in it. */

@@ -12,6 +12,17 @@ import { appendSample, chartSeries } from './history';
 import { TrafficChart } from './traffic-chart';
 import styles from './dashboard.module.css';
 
+/** The three invalidations a viewlet's row offers, as the actions name them. */
+const INVALIDATIONS = [
+  {
+    intent: 'revalidate',
+    label: 'Revalidate',
+    title: 'Soft: stale now; the next request gets the stale copy and re-renders it in the background',
+  },
+  { intent: 'expire', label: 'Expire', title: 'Hard: expired now; the next request renders' },
+  { intent: 'refresh', label: 'Refresh', title: 'Expired now and re-rendered behind the scenes' },
+] as const;
+
 /** Milliseconds between the end of one poll and the start of the next. */
 const POLL_MS = 2_000;
 
@@ -205,36 +216,19 @@ function ViewletTable({ viewlets, windowSeconds, invalidate, busy }: ViewletTabl
               ) : (
                 <form action={invalidate} className={styles.actions}>
                   <input type="hidden" name="name" value={v.name} />
-                  <button
-                    type="submit"
-                    name="intent"
-                    value="revalidate"
-                    disabled={busy}
-                    aria-label={`Revalidate ${v.name}`}
-                    title="Soft: stale now; the next request gets the stale copy and re-renders it in the background"
-                  >
-                    Revalidate
-                  </button>
-                  <button
-                    type="submit"
-                    name="intent"
-                    value="expire"
-                    disabled={busy}
-                    aria-label={`Expire ${v.name}`}
-                    title="Hard: expired now; the next request renders"
-                  >
-                    Expire
-                  </button>
-                  <button
-                    type="submit"
-                    name="intent"
-                    value="refresh"
-                    disabled={busy}
-                    aria-label={`Refresh ${v.name}`}
-                    title="Expired now and re-rendered behind the scenes"
-                  >
-                    Refresh
-                  </button>
+                  {INVALIDATIONS.map(({ intent, label, title }) => (
+                    <button
+                      key={intent}
+                      type="submit"
+                      name="intent"
+                      value={intent}
+                      disabled={busy}
+                      aria-label={`${label} ${v.name}`}
+                      title={title}
+                    >
+                      {label}
+                    </button>
+                  ))}
                 </form>
               )}
             </td>
