@@ -118,6 +118,14 @@ export interface CacheCoreOptions {
    */
   openAfterMs?: number;
   /**
+   * Deadline of the check that confirms a first store failure, in ms: right after it, the store is
+   * asked for its clock, and when that fails too the circuit opens at once (a hung store opens it
+   * about `timeoutMs` + this after it stopped answering, instead of after a second read deadline).
+   * A single slow reply does not: the check, queued behind it, is answered. 0 turns it off.
+   * @default timeoutMs / 2
+   */
+  confirmTimeoutMs?: number;
+  /**
    * How long an open circuit refuses store calls before a probe, in ms.
    * @default 5000
    */

@@ -1,9 +1,10 @@
 /**
  * A circuit breaker: after `failureThreshold` consecutive failures, or after
  * two or more that span `openAfterMs` (a store that stopped answering while
- * requests share their calls fails rarely but for long), it opens and
- * refuses calls for `cooldownMs`, so a dead store is not hammered and requests
- * stop waiting for its timeouts. Then one probe call is let through
+ * requests share their calls fails rarely but for long), or when a quick
+ * check made right after the first failure of a run (`confirm`) fails too, it
+ * opens and refuses calls for `cooldownMs`, so a dead store is not hammered and
+ * requests stop waiting for its timeouts. Then one probe call is let through
  * (half-open): success closes the circuit, failure opens it for another cool-down.
  */
 export type CircuitState = 'closed' | 'open' | 'half-open';
@@ -16,6 +17,13 @@ export interface CircuitBreakerOptions {
    * first of them was called, in ms, even below `failureThreshold`. Default 1000.
    */
   openAfterMs?: number;
+  /**
+   * Asked once, right after the first failure of a run of failures, whether the store still fails:
+   * `false` opens the circuit at once, `true` (it answered) or `undefined` (it could not tell) leaves
+   * the judgement to the calls that follow. A hung store behind shared calls fails one call per
+   * deadline, so without it the circuit opens only on the second one. Default: none.
+   */
+  confirm?: () => Promise<boolean | undefined>;
   /** How long the circuit stays open before a probe, in ms. Default 5000. */
   cooldownMs?: number;
   /** Called when the state changes (for logs). */
@@ -46,7 +54,14 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
   let failingSince = Number.POSITIVE_INFINITY;
   let openedAt = 0;
   let probing = false;
+  // Ends with every success: a confirmation that comes back after one belongs to a run that is over.
+  let run = 0;
+  let confirming = false;
 
+  const open = () => {
+    openedAt = now();
+    move('open');
+  };
   const move = (next: CircuitState) => {
     if (next === state) return;
     const previous = state;
@@ -69,6 +84,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
       return true;
     },
     success() {
+      run += 1;
       failures = 0;
       failingSince = Number.POSITIVE_INFINITY;
       probing = false;
@@ -83,8 +99,21 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
       failingSince = Math.min(failingSince, startedAt);
       const longFailing = failures >= 2 && now() - failingSince >= openAfterMs;
       if (state === 'half-open' || failures >= threshold || longFailing) {
-        openedAt = now();
-        move('open');
+        open();
+        return;
+      }
+      if (failures === 1 && options.confirm && !confirming) {
+        confirming = true;
+        const thisRun = run;
+        options.confirm().then(
+          (answered) => {
+            confirming = false;
+            if (answered === false && run === thisRun && state === 'closed' && failures > 0) open();
+          },
+          () => {
+            confirming = false;
+          },
+        );
       }
     },
   };

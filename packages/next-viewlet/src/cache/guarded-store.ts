@@ -15,7 +15,7 @@ import { countStat } from './cache-stats.ts';
 import { type CircuitBreaker, type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.ts';
 import { blamesStore, withDeadline } from './deadline.ts';
 
-export interface GuardOptions extends Omit<CircuitBreakerOptions, 'onChange'> {
+export interface GuardOptions extends Omit<CircuitBreakerOptions, 'onChange' | 'confirm'> {
   /**
    * Deadline of every read as seen by the cache, in ms (time the store has, not counting event-loop lag).
    * @default 500
@@ -31,6 +31,12 @@ export interface GuardOptions extends Omit<CircuitBreakerOptions, 'onChange'> {
    * @default 4 × timeoutMs for reads, writeTimeoutMs for writes
    */
   maxLagExtensionMs?: number;
+  /**
+   * Deadline of the check that confirms a first failure (the store's clock, asked right after it), in ms:
+   * when that fails too, the circuit opens at once. 0 turns the check off.
+   * @default timeoutMs / 2
+   */
+  confirmTimeoutMs?: number;
   /** Name for stats and logs. Default: the store's name. */
   statsName?: string;
   /** Where warnings go. Default: the process log. */
@@ -53,8 +59,20 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
   const log = options.log ?? defaultLog;
   // The fault that opened the circuit, for its warning: an operator reads why, not only that.
   let lastFault = '';
+  const confirmMs = options.confirmTimeoutMs ?? readMs / 2;
+  const confirm = async (): Promise<boolean | undefined> => {
+    try {
+      const what = `cache store "${name}": time (confirming a failure)`;
+      await withDeadline(store.time(), { ms: confirmMs, maxExtensionMs: 4 * confirmMs, what, ...(options.now && { now: options.now }) });
+      return true;
+    } catch (error) {
+      // An inconclusive check tells nothing; a failing one keeps the first failure as the fault to report.
+      return blamesStore(error) ? false : undefined;
+    }
+  };
   const breaker = createCircuitBreaker({
     ...options,
+    ...(confirmMs > 0 && { confirm }),
     onChange(state) {
       if (state === 'open') {
         log.warnOnce(

@@ -50,6 +50,7 @@ export type IncrementalCoreOptions = Pick<
   | 'revalidateLeaseMs'
   | 'failureThreshold'
   | 'openAfterMs'
+  | 'confirmTimeoutMs'
   | 'cooldownMs'
   | 'maxTtlSeconds'
   | 'logger'

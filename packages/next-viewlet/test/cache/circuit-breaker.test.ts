@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type CircuitState, createCircuitBreaker } from '../../src/cache/circuit-breaker.ts';
-import { manualClock } from '../support/manual-clock.ts';
+import { deferred, manualClock } from '../support/manual-clock.ts';
 
 describe('circuit breaker', () => {
   it('opens after N consecutive failures, probes once after the cool-down, closes on success', () => {
@@ -83,5 +83,46 @@ describe('circuit breaker', () => {
     breaker.neutral();
     expect(breaker.state).toBe('half-open');
     expect(breaker.allow()).toBe(true); // another probe may go
+  });
+
+  it('a first failure is confirmed once: a failing check opens it at once, an answered one leaves it closed', async () => {
+    const checks: ReturnType<typeof deferred<boolean | undefined>>[] = [];
+    const breaker = createCircuitBreaker({
+      failureThreshold: 5,
+      confirm: () => {
+        const check = deferred<boolean | undefined>();
+        checks.push(check);
+        return check.promise;
+      },
+    });
+    breaker.failure();
+    breaker.failure(); // a second failure while the check runs asks nothing more
+    expect(checks).toHaveLength(1);
+    checks[0]?.resolve(true); // the store answered: a single slow reply
+    await checks[0]?.promise;
+    expect(breaker.state).toBe('closed');
+
+    breaker.success();
+    breaker.failure(); // a new run: asked again
+    expect(checks).toHaveLength(2);
+    checks[1]?.resolve(undefined); // could not tell (this process was blocked)
+    await checks[1]?.promise;
+    expect(breaker.state).toBe('closed');
+
+    breaker.success();
+    breaker.failure();
+    checks[2]?.resolve(false); // it fails too: a hung or dead store
+    await checks[2]?.promise;
+    expect(breaker.state).toBe('open');
+  });
+
+  it('a failing check that comes back after a success belongs to a run that is over', async () => {
+    const check = deferred<boolean | undefined>();
+    const breaker = createCircuitBreaker({ confirm: () => check.promise });
+    breaker.failure();
+    breaker.success();
+    check.resolve(false);
+    await check.promise;
+    expect(breaker.state).toBe('closed');
   });
 });

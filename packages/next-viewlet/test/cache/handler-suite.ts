@@ -345,7 +345,7 @@ export function describeCacheHandler(target: HandlerTarget): void {
       });
 
       it('an invalidation the store missed is honoured here and written again until the store takes it', async () => {
-        const [a, b] = handlers(2, { failureThreshold: 1000 });
+        const [a, b] = handlers(2, { failureThreshold: 1000, confirmTimeoutMs: 0 }); // the circuit stays closed
         await b!.handler.refreshTags();
         await a!.handler.set('k', Promise.resolve(makeEntry({ tags: ['t'], timestamp: Date.now() - 50 })));
         expect(await b!.handler.get('k', [])).toBeDefined();

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCacheCore } from '../../src/cache/cache-core.ts';
+import { guardStore } from '../../src/cache/guarded-store.ts';
 import { createCacheHandler, type ViewletCacheHandler } from '../../src/cache/next-cache-handler.ts';
 import { createRedisStore } from '../../src/stores/redis-store.ts';
 import { makeEntry, readText } from '../support/cache-entries.ts';
@@ -155,6 +156,50 @@ describe('cache handler on redis: outages', () => {
     } finally {
       warn.mockRestore();
       await core.close();
+    }
+  });
+});
+
+describe('circuit breaker on redis: a first failure is confirmed', () => {
+  failOnUnhandledRejections();
+  // A paused server (SIGSTOP): connected, silent. Resumed after every test whatever happened.
+  const pause = () => process.kill(redis.server.pid as number, 'SIGSTOP');
+  const resume = () => process.kill(redis.server.pid as number, 'SIGCONT');
+  afterEach(resume);
+  const quiet = { debug() {}, warn() {}, error() {}, warnOnce() {}, clearWarning: () => false };
+  const guarded = () => {
+    const store = chaosStore(createRedisStore({ url: redis.server.url, prefix: randomPrefix('confirm') }));
+    return { store, guarded: guardStore(store, { timeoutMs: 200, confirmTimeoutMs: 300, failureThreshold: 5, log: quiet }) };
+  };
+
+  it('a hung store opens the circuit after one read deadline and the check, not after a second read', async () => {
+    const { store, guarded: g } = guarded();
+    try {
+      await store.getMany(['warm']); // connected (unguarded: connecting may take longer than the deadline)
+      store.resetCalls();
+      pause();
+      await expect(g.getMany(['k'])).rejects.toMatchObject({ code: 'E_STORE_TIMEOUT' });
+      await expect.poll(() => g.breaker.state).toBe('open');
+      expect(store.calls).toMatchObject({ getMany: 1, time: 1 }); // one read, one check
+    } finally {
+      resume();
+      await g.close();
+    }
+  });
+
+  it('a single slow reply does not: the check queued behind it is answered', async () => {
+    const { store, guarded: g } = guarded();
+    try {
+      await store.getMany(['warm']);
+      store.resetCalls();
+      pause();
+      await expect(g.getMany(['k'])).rejects.toMatchObject({ code: 'E_STORE_TIMEOUT' });
+      await expect.poll(() => store.calls.time).toBe(1); // the check went out
+      resume(); // the store answers again, late for the read, in time for the check
+      await store.time(); // replies come in order on one connection: the check was answered before this
+      expect(g.breaker.state).toBe('closed');
+    } finally {
+      await g.close();
     }
   });
 });
