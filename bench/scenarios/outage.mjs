@@ -69,6 +69,11 @@ export const outage = {
         baseline.map((r) => r.ms),
         50,
       );
+      // A page's own spread (its p99 above its median) is not what the fault added: quantiles are compared like for like.
+      const baseP99 = percentile(
+        baseline.map((r) => r.ms),
+        99,
+      );
       ctx.check(baseline.length > 0, 'no page was served before the outage; the load did not start');
       const firstAfter = (name, at) => log.events.find((e) => e.name === name && e.at >= at)?.at;
       const rows = ['pause', 'kill'].map((phase) => {
@@ -82,16 +87,19 @@ export const outage = {
           faultMs: window.to - window.from,
           pages: hit.length,
           failed,
-          addedP99:
-            percentile(
-              hit.map((r) => r.ms),
-              99,
-            ) - baseP50,
+          p99: percentile(
+            hit.map((r) => r.ms),
+            99,
+          ),
           addedMax: (hit.length ? Math.max(...hit.map((r) => r.ms)) : Number.NaN) - baseP50,
           openedAfter: opened === undefined ? undefined : opened - window.from,
           closedAfterRecovery: closed === undefined ? undefined : closed - window.to,
         };
       });
+      for (const row of rows) {
+        row.addedP99 = row.p99 - baseP99;
+        row.p99OverMedian = row.p99 - baseP50;
+      }
       const failedTotal = result.failed;
       const worstAdded = Math.max(...rows.map((r) => r.addedP99));
       const opens = rows.map((r) => r.openedAfter);
@@ -102,7 +110,8 @@ export const outage = {
           `/user (warm) under ${plan.connections} connections for ${fixed(duration / 1000)} s on one instance on redis. After ` +
           `${plan.baseline / 1000} s: \`CLIENT PAUSE ${plan.pauseMs} ALL\`; ${plan.between / 1000} s later: redis-server killed, ` +
           `started again ${plan.downMs / 1000} s later on the same port (empty). A page belongs to a phase when it started in it. ` +
-          `Added latency: the phase's p99 minus the baseline p50 (${fixed(baseP50)} ms). Breaker times are from its log lines.`,
+          `Added latency: the phase's p99 minus the baseline's p99 (${fixed(baseP99)} ms; its p50: ${fixed(baseP50)} ms), ` +
+          `and, stricter, minus the baseline's p50 (which also counts a page's own spread). Breaker times are from its log lines.`,
         tables: [
           {
             columns: [
@@ -111,6 +120,7 @@ export const outage = {
               'pages',
               'failed',
               'added p99 ms',
+              'p99 − baseline p50 ms',
               'added max ms',
               'breaker opened after',
               'closed after recovery',
@@ -121,6 +131,7 @@ export const outage = {
               r.pages,
               r.failed,
               fixed(r.addedP99),
+              fixed(r.p99OverMedian),
               fixed(r.addedMax),
               ms(r.openedAfter),
               ms(r.closedAfterRecovery),
@@ -131,7 +142,7 @@ export const outage = {
           { target: '0 failed pages', measured: `${failedTotal} of ${result.requests}`, met: failedTotal === 0 },
           {
             target: `added latency per page ≤ the read deadline (${READ_DEADLINE_MS} ms)`,
-            measured: `${fixed(worstAdded)} ms (worst p99)`,
+            measured: `${fixed(worstAdded)} ms (worst p99 vs the baseline's p99)`,
             met: worstAdded <= READ_DEADLINE_MS,
           },
           {
@@ -146,7 +157,16 @@ export const outage = {
           },
         ],
         notes: ['"No invalidation lost" is the durability issue\'s test (9), not measured here.'],
-        data: { plan, phases, rows, events: log.events, baselineP50: baseP50, requests: result.requests, failed: failedTotal },
+        data: {
+          plan,
+          phases,
+          rows,
+          events: log.events,
+          baselineP50: baseP50,
+          baselineP99: baseP99,
+          requests: result.requests,
+          failed: failedTotal,
+        },
       };
     } finally {
       await app.stop();
