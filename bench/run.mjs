@@ -8,7 +8,7 @@
  *   npm run bench -- --only known-tags             # one scenario (repeat --only for more)
  *   npm run bench -- --quick                       # the harness check: tiny sizes, < 2 min, results in reports/bench-quick
  *   npm run bench -- --list                        # scenario names
- *   npm run bench -- --fill-minutes 15             # longer time box for filling 100k paths (default 5 per fill)
+ *   npm run bench -- --fill-minutes 15             # longer time box for the 100k fills (default 5 min per fill)
  *
  * A sanity check that fails (a "cached" configuration rendering on every
  * request, failed fills, a probe that counts nothing) fails the run with its
@@ -58,7 +58,7 @@ if (!existsSync(path.join(appDir, '.next', 'BUILD_ID'))) {
   process.exit(2);
 }
 
-// Fills of distinct paths are time-boxed (see lib/fill.mjs): per store in known-tags, and in rss.
+// Fills of distinct variants and tags are time-boxed (see lib/fill.mjs): per store in known-tags, and in rss.
 const fillMinutes = Number(values['fill-minutes'] ?? (values.quick ? 2 : 5));
 if (!(fillMinutes > 0)) {
   console.error(`bench: --fill-minutes must be a positive number, got ${JSON.stringify(values['fill-minutes'])}`);

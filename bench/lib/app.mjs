@@ -101,10 +101,10 @@ export async function startApp(config, { backends, prefix, env = {}, renderDelay
     pid: server.pid,
     /** `{ renders: { name: n }, total, rssBytes }`, optionally resetting the counters. */
     renders,
-    /** `{ rss, heapUsed, external, collected }` of the server process in bytes, after a full GC when it runs with --expose-gc. */
+    /** `{ rss, heapUsed, heapTotal, external, collected }` of the server process in bytes, after a full GC when it runs with --expose-gc. */
     memory: async () => {
       const r = await renders({ gc: true });
-      return { rss: r.rssBytes, heapUsed: r.heapUsedBytes, external: r.externalBytes, collected: r.collected };
+      return { rss: r.rssBytes, heapUsed: r.heapUsedBytes, heapTotal: r.heapTotalBytes, external: r.externalBytes, collected: r.collected };
     },
     /** Everything it printed so far. */
     output: server.output,

@@ -1,17 +1,17 @@
 /**
  * The known-tags chart: bytes and Redis time per page view against the number
- * of distinct paths an instance has seen, per store, as SVG (Vega-Lite
+ * of distinct tags an instance has seen, per store, as SVG (Vega-Lite
  * compiled to Vega, rendered headless in Node).
  */
 import { writeFileSync } from 'node:fs';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
 
-/** @param {{ store: string, paths: number, bytesPerView: number, redisUsPerView: number }[]} rows @param {string} file */
-export async function writeKnownTagsChart(rows, file, { title = 'Cost of one page view as an instance sees more paths' } = {}) {
+/** @param {{ store: string, tags: number, bytesPerView: number, redisUsPerView: number }[]} rows @param {string} file */
+export async function writeKnownTagsChart(rows, file, { title = 'Cost of one page view as an instance sees more tags' } = {}) {
   const values = rows.flatMap((r) => [
-    { store: r.store, paths: r.paths, metric: 'bytes sent + received per view', value: Math.max(1, r.bytesPerView) },
-    { store: r.store, paths: r.paths, metric: 'Redis µs per view', value: Math.max(0.1, r.redisUsPerView) },
+    { store: r.store, tags: r.tags, metric: 'bytes sent + received per view', value: Math.max(1, r.bytesPerView) },
+    { store: r.store, tags: r.tags, metric: 'Redis µs per view', value: Math.max(0.1, r.redisUsPerView) },
   ]);
   const panel = (metric) => ({
     title: metric,
@@ -20,7 +20,7 @@ export async function writeKnownTagsChart(rows, file, { title = 'Cost of one pag
     width: 300,
     height: 220,
     encoding: {
-      x: { field: 'paths', type: 'quantitative', scale: { type: 'log' }, title: 'distinct paths seen' },
+      x: { field: 'tags', type: 'quantitative', scale: { type: 'log' }, title: 'distinct tags seen' },
       y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: metric },
       color: { field: 'store', type: 'nominal' },
     },

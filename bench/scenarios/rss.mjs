@@ -1,6 +1,6 @@
 /**
  * Resident memory of one instance after it has served 100k distinct variants
- * (2 KB each, through /fill/<n>, see lib/fill.mjs), on redis and, for
+ * (2 KB each, through /fill/<n>?k=10, see lib/fill.mjs), on redis and, for
  * comparison, with Next's built-in handler (an LRU of 50 MB). next-viewlet's
  * first tier is bounded by `l1MaxBytes` (default 32 MiB in front of a shared
  * store) and its known tags by `maxKnownTags`, so memory should level off.
@@ -9,7 +9,7 @@
  */
 import { startApp } from '../lib/app.mjs';
 import { startBackends } from '../lib/backends.mjs';
-import { fillPaths } from '../lib/fill.mjs';
+import { fillVariants } from '../lib/fill.mjs';
 import { fixed, mb } from '../lib/report.mjs';
 
 const L1_BOUND = 32 * 1024 * 1024;
@@ -18,20 +18,20 @@ const SLACK = 64 * 1024 * 1024;
 const WARM = 200;
 
 async function grow(ctx, app, variants, steps, notes) {
-  await fillPaths(app, 0, WARM); // warm-up: JIT, connections, Next's route caches
+  await fillVariants(app, 0, WARM); // warm-up: JIT, connections, Next's route caches
   const before = await app.memory();
   ctx.check(before.collected, `${app.label}: the server did not run with --expose-gc; memory would include uncollected garbage`);
   const points = [{ variants: WARM, ...before }];
   const deadline = Date.now() + ctx.fillSeconds * 1000;
   let seen = WARM;
   for (const step of steps) {
-    const fill = await fillPaths(app, seen, step, { deadline });
+    const fill = await fillVariants(app, seen, step, { deadline });
     ctx.check(fill.failed === 0, `${app.label}: ${fill.failed} of ${fill.requests} requests failed while filling variants`);
     ctx.check(
       fill.renders >= (fill.reached - seen) * 0.99,
       `${app.label}: ${fill.reached - seen} new variants rendered ${fill.renders} times`,
     );
-    const rate = fill.requests / Math.max(fill.seconds, 0.001);
+    const rate = (fill.reached - seen) / Math.max(fill.seconds, 0.001);
     seen = fill.reached;
     points.push({ variants: seen, rate, ...(await app.memory()) });
     ctx.log(`  ${app.label}, ${seen} variants: RSS ${mb(points.at(-1).rss)} (${fixed(rate)} variants/s)`);
@@ -52,7 +52,7 @@ export const rss = {
   title: 'Resident memory after 100k distinct variants',
   async run(ctx) {
     const variants = ctx.quick ? 300 : 100_000;
-    const steps = ctx.quick ? [variants] : [10_000, 30_000, variants];
+    const steps = ctx.quick ? [variants] : [10_000, 30_000, 60_000, variants];
     const backends = await startBackends();
     const notes = [];
     const series = [];
@@ -80,13 +80,14 @@ export const rss = {
         '(from /api/renders?gc=1).',
       tables: [
         {
-          columns: ['config', 'variants served', 'RSS', 'V8 heap used', 'external (Buffers)', 'fill variants/s'],
+          columns: ['config', 'variants served', 'RSS', 'V8 heap used', 'V8 heap committed', 'external (Buffers)', 'fill variants/s'],
           rows: series.flatMap((s) =>
             s.points.map((p) => [
               s.label,
               p.variants,
               mb(p.rss),
               mb(p.heapUsed),
+              mb(p.heapTotal),
               mb(p.external),
               p.rate === undefined ? '' : fixed(p.rate),
             ]),

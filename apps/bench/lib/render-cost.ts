@@ -21,9 +21,14 @@ export function renderDelayMs(): number {
   return Number.isFinite(raw) && raw >= 0 ? raw : 50;
 }
 
+/** Counts a render of `name` that costs nothing (a fill: variety, not render time). */
+export function countRender(name: string): void {
+  counters().set(name, (counters().get(name) ?? 0) + 1);
+}
+
 /** Counts a render of `name`, then spends the render's I/O wait and CPU time. */
 export async function renderCost(name: string): Promise<void> {
-  counters().set(name, (counters().get(name) ?? 0) + 1);
+  countRender(name);
   const ms = renderDelayMs();
   if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   const until = performance.now() + 1;

@@ -3,7 +3,7 @@ import { renderCounts, resetRenderCounts } from '@/lib/render-cost';
 
 /**
  * Renders per viewlet in this process, as JSON:
- * `{ renders: { name: n }, total, pid, rssBytes, heapUsedBytes, externalBytes }`.
+ * `{ renders: { name: n }, total, pid, rssBytes, heapUsedBytes, heapTotalBytes, externalBytes }`.
  * `?reset=1` returns the counts and sets them to zero. `?gc=1` collects
  * garbage first when the process runs with `--expose-gc` (the memory scenario).
  */
@@ -23,6 +23,7 @@ export async function GET(request: Request) {
       pid: process.pid,
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
+      heapTotalBytes: memory.heapTotal,
       externalBytes: memory.external,
       collected: Boolean(gc),
     },
