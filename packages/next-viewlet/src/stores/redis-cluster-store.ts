@@ -8,7 +8,7 @@
  */
 import calculateSlot from 'cluster-key-slot';
 import { ViewletError } from '../core/errors.ts';
-import { assertRedisUrl, createNodeRedisStore, nodeRedisClientOptions } from './node-redis.ts';
+import { assertRedisUrl, createNodeRedisStore, NO_CLIENT_COMMAND_TIMEOUT, nodeRedisClientOptions } from './node-redis.ts';
 import type { NodeRedisConnectionOptions, NodeRedisHandle } from './node-redis.ts';
 import type { RemoteStoreOptions } from './store-call.ts';
 import type { ViewletStore } from './types.ts';
@@ -51,6 +51,7 @@ export function createRedisClusterStore(options: RedisClusterStoreOptions): View
       const base = nodeRedisClientOptions(options);
       return createCluster({
         rootNodes: seeds.map((url) => ({ url: url.href })),
+        commandOptions: NO_CLIENT_COMMAND_TIMEOUT,
         // Discovered nodes get these, not the seeds' settings: credentials and TLS from the first URL.
         defaults: {
           ...base,

@@ -63,7 +63,7 @@ export function createUpstashStore(options: UpstashStoreOptions): ViewletStore {
           token: options.token!,
           retry: { retries, backoff: (n: number) => Math.min(50 * 2 ** n, 1000) },
           // The function form makes a timed-out request throw (a fired plain signal makes reads resolve to its reason).
-          signal: () => AbortSignal.timeout(timeoutMs),
+          signal: deadlineSignals(timeoutMs),
           enableTelemetry: false,
           automaticDeserialization: false,
           latencyLogging: false,
@@ -84,6 +84,45 @@ export function createUpstashStore(options: UpstashStoreOptions): ViewletStore {
       };
     },
   });
+}
+
+/**
+ * A signal per request that aborts `timeoutMs` after it was made, without a timer per request:
+ * `AbortSignal.timeout()` makes one that cannot be cleared and holds the async context of the
+ * request that made it (Next's request store, its response) until it fires. Here one sweep
+ * aborts the signals whose time has come; it runs on every new signal and, while any is pending,
+ * on one unref'd interval (at most one at a time).
+ */
+export function deadlineSignals(timeoutMs: number, now: () => number = Date.now): () => AbortSignal {
+  // In deadline order: every signal gets the same timeout.
+  let pending: { controller: AbortController; at: number }[] = [];
+  let head = 0;
+  let interval: ReturnType<typeof setInterval> | undefined;
+  const sweep = () => {
+    const time = now();
+    while (head < pending.length && pending[head]!.at <= time) {
+      pending[head]!.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      head += 1;
+    }
+    if (head > 1024 && head * 2 > pending.length) {
+      pending = pending.slice(head);
+      head = 0;
+    }
+    if (head === pending.length && interval) {
+      clearInterval(interval);
+      interval = undefined;
+    }
+  };
+  return () => {
+    sweep();
+    const controller = new AbortController();
+    pending.push({ controller, at: now() + timeoutMs });
+    if (!interval) {
+      interval = setInterval(sweep, Math.max(10, Math.min(1000, Math.ceil(timeoutMs / 4))));
+      interval.unref?.();
+    }
+    return controller.signal;
+  };
 }
 
 /** Throws `E_STORE_CONFIG` unless both are set and the URL is http(s). Never echoes the token. */

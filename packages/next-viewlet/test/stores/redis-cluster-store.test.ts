@@ -5,6 +5,7 @@ import { createRedisClusterStore, type NodeRedisCluster } from '../../src/stores
 import { useRedisCluster } from '../support/redis-cluster.ts';
 import { randomPrefix } from '../support/redis-server.ts';
 import { expectViewletError } from '../support/errors.ts';
+import { timersLeftBy } from '../support/live-timers.ts';
 import { failOnUnhandledRejections } from '../support/unhandled-rejections.ts';
 import { describeStoreConformance } from './conformance.ts';
 
@@ -30,6 +31,17 @@ describe('redis-cluster store', () => {
       expect(await store.getMany(keys)).toEqual(keys.map((key) => `v:${key}`));
       await store.delete(keys);
       expect(await store.getMany(keys)).toEqual(keys.map(() => null));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('leaves no timer running per call (one would hold the calling request alive until it fires)', async () => {
+    const store = createRedisClusterStore({ urls: cluster.cluster.urls, prefix: randomPrefix() });
+    try {
+      await store.getMany(['warm']); // connected, topology known
+      const left = await timersLeftBy(() => Promise.all(Array.from({ length: 50 }, (_, i) => store.getMany([`k${i}`, `{k${i}}x`]))));
+      expect(left).toBeLessThan(5); // node-redis's default command timeout left one per command (5 s each)
     } finally {
       await store.close();
     }

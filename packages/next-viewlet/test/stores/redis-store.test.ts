@@ -5,6 +5,7 @@ import { SCRIPTS } from '../../src/stores/scripts.ts';
 import type { ViewletLogger } from '../../src/util/log.ts';
 import { randomPrefix, useRedisServer } from '../support/redis-server.ts';
 import { expectViewletError } from '../support/errors.ts';
+import { timersLeftBy } from '../support/live-timers.ts';
 import { failOnUnhandledRejections } from '../support/unhandled-rejections.ts';
 import { describeStoreConformance } from './conformance.ts';
 
@@ -142,6 +143,17 @@ describe('redis store', () => {
     }
     await expect.poll(() => store.getMany(['k']).catch(() => 'failing')).toEqual(['v']);
     await store.close();
+  });
+
+  it('leaves no timer running per call (one would hold the calling request alive until it fires)', async () => {
+    const store = createRedisStore({ url: redis.server.url, prefix: randomPrefix() });
+    try {
+      await store.getMany(['warm']); // connected
+      const left = await timersLeftBy(() => Promise.all(Array.from({ length: 50 }, (_, i) => store.getMany([`k${i}`]))));
+      expect(left).toBeLessThan(5); // node-redis's default command timeout left 50 (5 s each)
+    } finally {
+      await store.close();
+    }
   });
 
   it('takes options only: a REDIS_URL in the environment is not a fallback', () => {

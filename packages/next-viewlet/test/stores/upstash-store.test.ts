@@ -2,9 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from '@upstash/redis';
 import { describe, expect, it, vi } from 'vitest';
-import { createUpstashStore, type UpstashClient } from '../../src/stores/upstash-store.ts';
+import { createUpstashStore, deadlineSignals, type UpstashClient } from '../../src/stores/upstash-store.ts';
 import { randomPrefix } from '../support/redis-server.ts';
 import { expectViewletError } from '../support/errors.ts';
+import { timersLeftBy } from '../support/live-timers.ts';
+import { manualClock } from '../support/manual-clock.ts';
 import { failOnUnhandledRejections } from '../support/unhandled-rejections.ts';
 import { useUpstashBackend } from '../support/upstash-rest-server.ts';
 import { describeStoreConformance } from './conformance.ts';
@@ -84,6 +86,37 @@ describe('upstash store', () => {
         await expect(store.readJournal(undefined)).rejects.toMatchObject({ code: 'E_STORE_TIMEOUT' });
       },
     );
+  });
+
+  it('leaves at most one timer running however many calls it makes (one per call would hold each request alive)', async () => {
+    const store = createUpstashStore({ url: backend.rest.url, token: backend.rest.token, prefix: randomPrefix() });
+    await store.time();
+    // One call per tick, so every call is its own HTTP request with its own deadline.
+    const left = await timersLeftBy(async () => {
+      for (let i = 0; i < 30; i++) await store.getMany([`k${i}`]);
+    });
+    expect(left).toBeLessThanOrEqual(1); // AbortSignal.timeout() left 30 (10 s each)
+  });
+
+  it('its request signals abort at their deadline, in order, and the sweep stops when none is pending', () => {
+    vi.useFakeTimers();
+    try {
+      const clock = manualClock();
+      const signal = deadlineSignals(100, clock.now);
+      const first = signal();
+      clock.advance(60);
+      const second = signal();
+      clock.advance(40);
+      vi.advanceTimersByTime(25); // the interval's sweep
+      expect([first.aborted, second.aborted]).toEqual([true, false]);
+      expect((first.reason as DOMException).name).toBe('TimeoutError');
+      clock.advance(60);
+      vi.advanceTimersByTime(25);
+      expect(second.aborted).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('sends one request per call, and one for the reads of a tick (auto-pipelining)', async () => {
