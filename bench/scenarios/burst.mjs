@@ -24,6 +24,14 @@ async function rounds(ctx, apps, size) {
     );
     const counts = await Promise.all(apps.map((app) => app.renders({ reset: true })));
     const renders = counts.map((c) => Object.entries(c.renders).reduce((n, [name, v]) => n + (name.startsWith('user-') ? v : 0), 0));
+    // Which viewlets rendered more than once, and where: what a double render is traced from.
+    const twice = {};
+    counts.forEach((c, i) => {
+      for (const [name, v] of Object.entries(c.renders)) if (name.startsWith('user-')) (twice[name] ??= []).push(`${v}@${i + 1}`);
+    });
+    const repeated = Object.entries(twice)
+      .filter(([, where]) => where.reduce((n, w) => n + Number(w.split('@')[0]), 0) > 1)
+      .map(([name, where]) => `${name} (${where.join(', ')})`);
     const statusCodes = {};
     for (const r of results) for (const [code, n] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
     const merged = { statusCodes, errors: results.reduce((n, r) => n + r.errors, 0) };
@@ -37,12 +45,15 @@ async function rounds(ctx, apps, size) {
       round,
       renders: renders.reduce((a, b) => a + b, 0),
       perInstance: renders,
+      repeated,
       status: statusText(merged),
       allOk: requests === size.concurrency * apps.length && merged.errors === 0 && Object.keys(statusCodes).every((c) => c === '200'),
       breaker: apps.some((app, i) => app.breakerOpened(marks[i])),
       p99: Math.max(...results.map((r) => r.p99)),
     });
-    ctx.log(`  round ${round}: ${rows.at(-1).renders} renders, ${rows.at(-1).status}`);
+    ctx.log(
+      `  round ${round}: ${rows.at(-1).renders} renders, ${rows.at(-1).status}${repeated.length ? `; more than once: ${repeated.join('; ')}` : ''}`,
+    );
   }
   return rows;
 }
@@ -54,8 +65,24 @@ function report(size, rows, storeLabel) {
       `(one per connection) for one new user on /user (10 viewlets per user, 50 ms I/O + 1 ms CPU each), ${size.rounds} round(s).`,
     tables: [
       {
-        columns: ['round', 'renders cluster-wide', 'per instance', 'status codes', 'breaker opened', 'p99 ms'],
-        rows: rows.map((r) => [r.round, r.renders, r.perInstance.join(' + '), r.status, r.breaker ? 'yes' : 'no', Math.round(r.p99)]),
+        columns: [
+          'round',
+          'renders cluster-wide',
+          'per instance',
+          'rendered more than once (renders@instance)',
+          'status codes',
+          'breaker opened',
+          'p99 ms',
+        ],
+        rows: rows.map((r) => [
+          r.round,
+          r.renders,
+          r.perInstance.join(' + '),
+          r.repeated.join('; ') || 'none',
+          r.status,
+          r.breaker ? 'yes' : 'no',
+          Math.round(r.p99),
+        ]),
       },
     ],
     targets: [
