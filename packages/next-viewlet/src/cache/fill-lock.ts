@@ -74,11 +74,26 @@ export function createFillLock(
       try {
         if ((await store.setIfAbsent(keys.lock, token, leaseMs)) === true) {
           hold();
+          // Another instance may have stored the entry and let go of its lock between this
+          // miss's read and the claim (measured on a Redis Cluster: 2-10 of 10 viewlets of a
+          // burst rendered twice). One more read of the entry settles it.
+          const landed = await store.getMany([keys.entry]).then(
+            ([text]) => accept(text ?? null),
+            () => undefined,
+          );
+          if (landed !== undefined) {
+            debugLog('cache', 'fill lock taken, but the entry had landed meanwhile', { key: key.slice(0, 100) });
+            held.delete(key);
+            store.deleteIfEquals(keys.lock, token).catch(() => {});
+            return landed;
+          }
+          debugLog('cache', 'fill lock taken', { key: key.slice(0, 100) });
           return undefined;
         }
-      } catch {
+      } catch (error) {
         // It may have been taken all the same (a reply past the deadline): keep the
         // token, so release() compare-and-deletes it instead of leaving it for a lease.
+        debugLog('cache', 'fill lock claim failed; rendering', { key: key.slice(0, 100), error: String(error) });
         hold();
         return undefined;
       }
@@ -88,12 +103,20 @@ export function createFillLock(
         let values: (string | null)[];
         try {
           values = await store.getMany([keys.entry, keys.lock]);
-        } catch {
+        } catch (error) {
+          debugLog('cache', 'waiting for another instance failed; rendering', { key: key.slice(0, 100), error: String(error) });
           return undefined;
         }
         const found = await accept(values[0] ?? null);
         if (found !== undefined) return found;
-        if (values[1] === null) return undefined; // the holder gave up without storing: render
+        if (values[1] === null) {
+          // The holder gave up without storing: render.
+          debugLog('cache', 'the lock holder let go without storing; rendering', {
+            key: key.slice(0, 100),
+            entry: values[0] === null ? 'none' : 'not accepted',
+          });
+          return undefined;
+        }
       }
       debugLog('cache', 'gave up waiting for another instance to fill', { key: key.slice(0, 100) });
       return undefined;

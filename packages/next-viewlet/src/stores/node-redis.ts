@@ -41,19 +41,19 @@ export function nodeRedisClientOptions(options: NodeRedisConnectionOptions) {
     },
     commandsQueueMaxLength: options.maxQueuedCommands ?? 1000,
     disableClientInfo: true,
-    commandOptions: NO_CLIENT_COMMAND_TIMEOUT,
   };
 }
 
 /**
- * node-redis 6 gives every command a 5 s `AbortSignal.timeout()` by default. Such a timer cannot be
- * cleared: it lives its 5 s even when the reply came in a millisecond, and holds the async context of
- * the request that sent the command (Next's request store, the response, its streams) that long.
- * Measured: filling 1,000 variants a second kept 8,000 of them alive, 80-160 MB of heap that came
- * back 5 s after the load stopped. The store bounds every call itself (`timeoutMs`, with timers it
- * clears, and an abort signal that drops the queued command), so the client's own timeout is off.
+ * Options of every command sent. node-redis 6 gives every command a 5 s `AbortSignal.timeout()` by
+ * default. Such a timer cannot be cleared: it lives its 5 s even when the reply came in a millisecond,
+ * and holds the async context of the request that sent the command (Next's request store, the
+ * response, its streams) that long. Measured: filling 1,000 variants a second kept 8,000 of them
+ * alive, 80-160 MB of heap that came back 5 s after the load stopped. The store bounds every call
+ * itself (`timeoutMs`, with timers it clears, and `abortSignal`, which drops the queued command), so
+ * the client's own timeout is off, per command, which also covers an injected client.
  */
-export const NO_CLIENT_COMMAND_TIMEOUT = { timeout: 0 } as const;
+export const commandOptions = (abortSignal: AbortSignal) => ({ abortSignal, timeout: 0 });
 
 /** Sends one command; `routeKey` picks the cluster node (ignored by a single node). */
 export type SendCommand = (args: string[], routeKey: string | undefined, signal: AbortSignal) => Promise<unknown>;

@@ -8,7 +8,7 @@
  */
 import calculateSlot from 'cluster-key-slot';
 import { ViewletError } from '../core/errors.ts';
-import { assertRedisUrl, createNodeRedisStore, NO_CLIENT_COMMAND_TIMEOUT, nodeRedisClientOptions } from './node-redis.ts';
+import { assertRedisUrl, commandOptions, createNodeRedisStore, nodeRedisClientOptions } from './node-redis.ts';
 import type { NodeRedisConnectionOptions, NodeRedisHandle } from './node-redis.ts';
 import type { RemoteStoreOptions } from './store-call.ts';
 import type { ViewletStore } from './types.ts';
@@ -20,7 +20,7 @@ export interface NodeRedisCluster extends NodeRedisHandle<'error' | 'node-error'
     firstKey: string | undefined,
     isReadonly: boolean | undefined,
     args: readonly string[],
-    options?: { abortSignal?: AbortSignal },
+    options?: { abortSignal?: AbortSignal; timeout?: number },
   ): Promise<unknown>;
 }
 
@@ -51,7 +51,6 @@ export function createRedisClusterStore(options: RedisClusterStoreOptions): View
       const base = nodeRedisClientOptions(options);
       return createCluster({
         rootNodes: seeds.map((url) => ({ url: url.href })),
-        commandOptions: NO_CLIENT_COMMAND_TIMEOUT,
         // Discovered nodes get these, not the seeds' settings: credentials and TLS from the first URL.
         defaults: {
           ...base,
@@ -62,7 +61,7 @@ export function createRedisClusterStore(options: RedisClusterStoreOptions): View
       }) as unknown as NodeRedisCluster;
     },
     events: { error: ['error', 'node-error'], ready: ['node-ready'] },
-    send: (cluster, args, routeKey, abortSignal) => cluster.sendCommand(routeKey, false, args, { abortSignal }),
+    send: (cluster, args, routeKey, abortSignal) => cluster.sendCommand(routeKey, false, args, commandOptions(abortSignal)),
     slotOf: calculateSlot,
     // Unlike a single client, the cluster client refuses commands until it knows the topology.
     awaitConnect: true,

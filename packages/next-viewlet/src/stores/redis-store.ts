@@ -5,7 +5,7 @@
  * crash the process: the client reconnects in the background with a bounded
  * backoff, and every call fails after `timeoutMs` instead of waiting.
  */
-import { assertRedisUrl, createNodeRedisStore, nodeRedisClientOptions } from './node-redis.ts';
+import { assertRedisUrl, commandOptions, createNodeRedisStore, nodeRedisClientOptions } from './node-redis.ts';
 import type { NodeRedisConnectionOptions, NodeRedisHandle } from './node-redis.ts';
 import type { RemoteStoreOptions } from './store-call.ts';
 import type { ViewletStore } from './types.ts';
@@ -13,7 +13,7 @@ import type { ViewletStore } from './types.ts';
 /** The part of a node-redis (v5/v6) client this store uses; `createClient()` returns one. */
 export interface NodeRedisClient extends NodeRedisHandle<'error' | 'ready'> {
   connect(): Promise<unknown>;
-  sendCommand(args: readonly string[], options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+  sendCommand(args: readonly string[], options?: { abortSignal?: AbortSignal; timeout?: number }): Promise<unknown>;
 }
 
 export interface RedisStoreOptions extends RemoteStoreOptions, NodeRedisConnectionOptions {
@@ -36,7 +36,7 @@ export function createRedisStore(options: RedisStoreOptions): ViewletStore {
     options,
     create: ({ createClient }) => createClient({ url: options.url!, ...nodeRedisClientOptions(options) }) as unknown as NodeRedisClient,
     events: { error: ['error'], ready: ['ready'] },
-    send: (client, args, _routeKey, abortSignal) => client.sendCommand(args, { abortSignal }),
+    send: (client, args, _routeKey, abortSignal) => client.sendCommand(args, commandOptions(abortSignal)),
     awaitConnect: false,
   });
 }

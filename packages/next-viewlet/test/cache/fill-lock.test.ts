@@ -74,4 +74,16 @@ describe('revalidation lease', () => {
     vi.setSystemTime(Date.now() + 5000);
     expect((await lease.claim('k0', 'r:{k0}')).mine).toBe(true);
   });
+
+  it('an entry that landed between the miss and the claim is used: the lock is taken, the entry read once more, the lock let go', async () => {
+    const store = leaseStore();
+    const lock = createFillLock(store, { leaseMs: 5000, waitMs: 100 });
+    // The miss read nothing; meanwhile another instance stored the entry and released its lock.
+    store.put(keys.entry, 'stored elsewhere');
+    expect(await lock.claimOrWait('k', keys, async (text) => text ?? undefined)).toBe('stored elsewhere');
+    expect(await store.getMany([keys.lock])).toEqual([null]); // let go at once, not held for the lease
+    // Nothing landed: the lock stays taken and the caller renders.
+    expect(await lock.claimOrWait('k2', { entry: 'e:{k2}', lock: 'l:{k2}' }, async (text) => text ?? undefined)).toBeUndefined();
+    expect(await store.getMany(['l:{k2}'])).not.toEqual([null]);
+  });
 });

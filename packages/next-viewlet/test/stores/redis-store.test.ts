@@ -145,16 +145,24 @@ describe('redis store', () => {
     await store.close();
   });
 
-  it('leaves no timer running per call (one would hold the calling request alive until it fires)', async () => {
-    const store = createRedisStore({ url: redis.server.url, prefix: randomPrefix() });
-    try {
-      await store.getMany(['warm']); // connected
-      const left = await timersLeftBy(() => Promise.all(Array.from({ length: 50 }, (_, i) => store.getMany([`k${i}`]))));
-      expect(left).toBeLessThan(5); // node-redis's default command timeout left 50 (5 s each)
-    } finally {
-      await store.close();
-    }
-  });
+  it.each(['its own client', 'an injected client'])(
+    'leaves no timer running per call, with %s (one would hold the calling request alive until it fires)',
+    async (which) => {
+      const client = which === 'an injected client' ? await connect() : undefined;
+      const prefix = randomPrefix();
+      const store = client
+        ? createRedisStore({ client: client as unknown as NodeRedisClient, prefix })
+        : createRedisStore({ url: redis.server.url, prefix });
+      try {
+        await store.getMany(['warm']); // connected
+        const left = await timersLeftBy(() => Promise.all(Array.from({ length: 50 }, (_, i) => store.getMany([`k${i}`]))));
+        expect(left).toBeLessThan(5); // node-redis's default command timeout left 50 (5 s each)
+      } finally {
+        await store.close();
+        await client?.close();
+      }
+    },
+  );
 
   it('takes options only: a REDIS_URL in the environment is not a fallback', () => {
     vi.stubEnv('REDIS_URL', redis.server.url);
