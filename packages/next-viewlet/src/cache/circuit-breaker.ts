@@ -37,8 +37,11 @@ export interface CircuitBreaker {
   /** Whether a call may go ahead now. In half-open state only one probe is allowed at a time. */
   allow(): boolean;
   success(): void;
-  /** A call that failed; `startedAt` is when it was made (default: now), on the breaker's clock. */
-  failure(startedAt?: number): void;
+  /**
+   * A call that failed; `startedAt` is when it was made (default: now), on the breaker's clock.
+   * `confirm: false` does not ask `confirm` (a write: its long deadline is not what the check is for).
+   */
+  failure(startedAt?: number, options?: { confirm?: boolean }): void;
   /** A call that ended without telling whether the store works (an inconclusive timeout): frees a probe slot. */
   neutral(): void;
 }
@@ -93,7 +96,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
     neutral() {
       probing = false;
     },
-    failure(startedAt = now()) {
+    failure(startedAt = now(), failureOptions = {}) {
       probing = false;
       failures += 1;
       failingSince = Math.min(failingSince, startedAt);
@@ -102,7 +105,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
         open();
         return;
       }
-      if (failures === 1 && options.confirm && !confirming) {
+      if (failures === 1 && options.confirm && failureOptions.confirm !== false && !confirming) {
         confirming = true;
         const thisRun = run;
         options.confirm().then(

@@ -85,7 +85,7 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
     },
   });
 
-  function guard<M extends Method>(method: M, ms: number, maxExtensionMs: number): ViewletStore[M] {
+  function guard<M extends Method>(method: M, ms: number, maxExtensionMs: number, write = false): ViewletStore[M] {
     const fn = store[method] as (...args: unknown[]) => Promise<unknown>;
     const what = `cache store "${name}": ${method}`;
     return (async (...args: unknown[]) => {
@@ -101,7 +101,8 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
       } catch (error) {
         if (blamesStore(error)) {
           lastFault = `${method}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300);
-          breaker.failure(startedAt);
+          // A failed read is confirmed by a quick check; a write (its own, longer deadline) is not.
+          breaker.failure(startedAt, { confirm: !write });
           countStat(name, 'error');
           if (isViewletError(error, 'E_STORE_TIMEOUT')) countStat(name, 'timeout');
         } else {
@@ -117,6 +118,6 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
   const guarded = { name, shared: store.shared, breaker, close: () => store.close() } as GuardedStore;
   const mutable = guarded as unknown as Record<Method, unknown>;
   for (const method of READS) mutable[method] = guard(method, readMs, options.maxLagExtensionMs ?? 4 * readMs);
-  for (const method of WRITES) mutable[method] = guard(method, writeMs, options.maxLagExtensionMs ?? writeMs);
+  for (const method of WRITES) mutable[method] = guard(method, writeMs, options.maxLagExtensionMs ?? writeMs, true);
   return guarded;
 }

@@ -110,6 +110,9 @@ describe('circuit breaker', () => {
     expect(breaker.state).toBe('closed');
 
     breaker.success();
+    breaker.failure(undefined, { confirm: false }); // a write: not checked
+    expect(checks).toHaveLength(2);
+    breaker.success();
     breaker.failure();
     checks[2]?.resolve(false); // it fails too: a hung or dead store
     await checks[2]?.promise;
