@@ -59,6 +59,13 @@ export function createFillLock(
     for (const [key, lock] of held) if (lock.until <= now) held.delete(key);
   };
 
+  const release = (key: string) => {
+    const lock = held.get(key);
+    if (!lock) return;
+    held.delete(key);
+    store.deleteIfEquals(lock.lock, lock.token).catch(() => {});
+  };
+
   return {
     async claimOrWait(key, keys, accept) {
       // Next deduplicates fills within a process until their set() settles, so
@@ -83,8 +90,7 @@ export function createFillLock(
           );
           if (landed !== undefined) {
             debugLog('cache', 'fill lock taken, but the entry had landed meanwhile', { key: key.slice(0, 100) });
-            held.delete(key);
-            store.deleteIfEquals(keys.lock, token).catch(() => {});
+            release(key);
             return landed;
           }
           debugLog('cache', 'fill lock taken', { key: key.slice(0, 100) });
@@ -121,11 +127,6 @@ export function createFillLock(
       debugLog('cache', 'gave up waiting for another instance to fill', { key: key.slice(0, 100) });
       return undefined;
     },
-    release(key) {
-      const lock = held.get(key);
-      if (!lock) return;
-      held.delete(key);
-      store.deleteIfEquals(lock.lock, lock.token).catch(() => {});
-    },
+    release,
   };
 }
