@@ -126,6 +126,14 @@ export interface CacheCoreOptions {
    */
   confirmTimeoutMs?: number;
   /**
+   * Deadline of the store's first connection (importing the client, connecting, a cluster's
+   * topology), in ms. Calls made meanwhile wait for it before their own deadline starts, so a
+   * burst of cold requests at start-up, which slows that connection down, does not open the
+   * circuit on a healthy store; a store that does not answer costs the first pages this much at most.
+   * @default 2000
+   */
+  openTimeoutMs?: number;
+  /**
    * How long an open circuit refuses store calls before a probe, in ms.
    * @default 5000
    */

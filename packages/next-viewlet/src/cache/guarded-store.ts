@@ -7,6 +7,14 @@
  * deadline, so no page waits on a slow store. Writes (entries, invalidations,
  * lock releases) have their own, longer bound: they complete in the background
  * instead of being abandoned when a busy moment makes a reply late.
+ *
+ * The store's first connection (importing the client, connecting, learning a
+ * cluster's topology) is not a read: it has a deadline of its own, and the
+ * calls made meanwhile wait for it before their own deadline starts. Judged by
+ * the read deadline instead, a burst of cold requests at start-up, which slows
+ * that first connection down (measured on a 3-master cluster: 600-900 ms),
+ * opened the circuit on a healthy store and every viewlet rendered on every
+ * instance for the cool-down.
  */
 import { isViewletError, ViewletError } from '../core/errors.ts';
 import type { ViewletStore } from '../stores/types.ts';
@@ -26,6 +34,12 @@ export interface GuardOptions extends Omit<CircuitBreakerOptions, 'onChange' | '
    * @default 5000
    */
   writeTimeoutMs?: number;
+  /**
+   * Deadline of the store's first connection, in ms (see the module comment): the first pages
+   * wait this long at most for a store that does not answer, then the circuit judges it.
+   * @default 2000
+   */
+  openTimeoutMs?: number;
   /**
    * Most extra time a call is given because this process's event loop was blocked, in ms.
    * @default 4 × timeoutMs for reads, writeTimeoutMs for writes
@@ -70,6 +84,21 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
       return blamesStore(error) ? false : undefined;
     }
   };
+  // The first connection, shared by the calls made meanwhile; null once it settled (either way).
+  const openMs = options.openTimeoutMs ?? 2000;
+  let opening: Promise<void> | null | undefined = store.open ? undefined : null;
+  const opened = (): Promise<void> | null => {
+    if (opening === null) return null;
+    opening ??= withDeadline(store.open!(), {
+      ms: openMs,
+      maxExtensionMs: openMs,
+      what: `cache store "${name}": open (first connection)`,
+      ...(options.now && { now: options.now }),
+    }).finally(() => {
+      opening = null;
+    });
+    return opening;
+  };
   const breaker = createCircuitBreaker({
     ...options,
     ...(confirmMs > 0 && { confirm }),
@@ -95,6 +124,7 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
       }
       const startedAt = (options.now ?? Date.now)();
       try {
+        await opened();
         const result = await withDeadline(fn.apply(store, args), { ms, maxExtensionMs, what, ...(options.now && { now: options.now }) });
         breaker.success();
         return result;

@@ -11,7 +11,7 @@
  * handler does (`storeFromEnv`), and shares that handler's tier of it.
  */
 import type { ViewletStore } from '../stores/types.ts';
-import { getProcessStore, resolveStoreConfig } from '../stores/from-env.ts';
+import { getProcessStore, preloadStoreClients, resolveStoreConfig } from '../stores/from-env.ts';
 import { buildOutput, readBuildId } from './build-output.ts';
 import {
   createIncrementalCore,
@@ -155,6 +155,8 @@ export function createIncrementalCacheHandler(options: IncrementalCacheHandlerOp
 
 // Fail at start-up on an invalid configuration (bad URL scheme, URL without token...).
 const { timeoutMs } = resolveStoreConfig(process.env);
+// Import the store's client now, while nothing waits on it, not at the first cache call.
+preloadStoreClients(process.env);
 
 const IncrementalCacheHandler: ViewletIncrementalCacheClass = createIncrementalCacheHandler(timeoutMs === undefined ? {} : { timeoutMs });
 export default IncrementalCacheHandler;

@@ -51,6 +51,7 @@ export type IncrementalCoreOptions = Pick<
   | 'failureThreshold'
   | 'openAfterMs'
   | 'confirmTimeoutMs'
+  | 'openTimeoutMs'
   | 'cooldownMs'
   | 'maxTtlSeconds'
   | 'logger'

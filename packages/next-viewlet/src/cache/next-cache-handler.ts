@@ -10,7 +10,7 @@
  * says what to fix; nothing connects before the first cache call.
  */
 import type { CacheEntry, CacheHandler } from 'next/cache';
-import { getKindStore, resolveStoreConfig } from '../stores/from-env.ts';
+import { getKindStore, preloadStoreClients, resolveStoreConfig } from '../stores/from-env.ts';
 import type { ViewletStore } from '../stores/types.ts';
 import { countStoredBytes, noteCacheRead } from '../metrics/cache-handler-metrics.ts';
 import { registerKindStore, registerStoreProbe } from '../metrics/metrics-registry.ts';
@@ -145,6 +145,8 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
 
 // Fail at start-up on an invalid configuration (bad URL scheme, URL without token...).
 const { timeoutMs } = resolveStoreConfig(process.env);
+// Import the store's client now, while nothing waits on it, not at the first cache call.
+preloadStoreClients(process.env);
 
 const handler: ViewletCacheHandler = createCacheHandler(timeoutMs === undefined ? {} : { timeoutMs });
 /** The timeout from env, for the other kinds' handler modules (`remote-cache-handler`). */

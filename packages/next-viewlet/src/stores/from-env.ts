@@ -13,7 +13,7 @@
  */
 import { ViewletError } from '../core/errors.ts';
 import { debugLog } from '../util/log.ts';
-import { CLIENT_PACKAGES, isPackageInstalled, missingPackage } from './import-lib.ts';
+import { CLIENT_PACKAGES, isPackageInstalled, missingPackage, preloadClient } from './import-lib.ts';
 import { createMemoryStore, type MemoryStoreOptions } from './memory-store.ts';
 import { assertRedisUrl } from './node-redis.ts';
 import { assertClusterUrls, createRedisClusterStore, type RedisClusterStoreOptions } from './redis-cluster-store.ts';
@@ -222,6 +222,20 @@ export function resolveKindStoreOptions(kind: string, env: Env = process.env): S
   }
   resolveStoreConfig(env, options);
   return options;
+}
+
+/**
+ * Starts importing the client packages the environment's stores need, in the
+ * background and without connecting (see `preloadClient`): the handler modules
+ * call it when Next loads them. Throws `E_STORE_CONFIG` as `resolveStoreConfig` does.
+ */
+export function preloadStoreClients(env: Env = process.env): void {
+  const kinds = new Set<StoreKind>([resolveStoreConfig(env).kind]);
+  for (const kind of kindsWithOwnStore(env)) {
+    const options = resolveKindStoreOptions(kind, env);
+    if (options?.kind) kinds.add(options.kind);
+  }
+  for (const kind of kinds) preloadClient(kind);
 }
 
 /** The kinds the environment gives a store of their own, `remote` first, then by name. */

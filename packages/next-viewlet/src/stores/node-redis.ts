@@ -6,7 +6,7 @@
 import { ViewletError } from '../core/errors.ts';
 import type { Log } from '../util/log.ts';
 import { withTimeout } from '../util/with-timeout.ts';
-import { importLib } from './import-lib.ts';
+import { CLIENT_LOADERS, importLib } from './import-lib.ts';
 import { createRedisProtocolStore, type RedisExecutor } from './redis-protocol.ts';
 import type { RemoteStoreOptions } from './store-call.ts';
 import type { ViewletStore } from './types.ts';
@@ -127,7 +127,7 @@ export function createNodeRedisStore<C extends NodeRedisHandle<E> & { connect():
     name: spec.name,
     options: spec.options,
     async open({ log, timeoutMs }) {
-      const client = injected ?? spec.create(await importLib(spec.name, 'redis', () => import('redis')));
+      const client = injected ?? spec.create(await importLib(spec.name, 'redis', CLIENT_LOADERS.redis));
       const { onError, onReady } = connectionWarnings(log, spec.name);
       const listeners = [
         ...spec.events.error.map((event) => [event, onError] as const),
@@ -146,7 +146,7 @@ export function createNodeRedisStore<C extends NodeRedisHandle<E> & { connect():
       const connecting = client.connect();
       if (!spec.awaitConnect) {
         connecting.catch(() => {}); // commands queue meanwhile, each within its deadline
-        return executor;
+        return Object.assign(executor, { ready: connecting });
       }
       try {
         await connecting;

@@ -48,6 +48,8 @@ export interface RedisExecutor {
   eval(script: LuaScript, keys: string[], args: string[], signal: AbortSignal): Promise<unknown>;
   /** The cluster slot of a key, for a client whose keys live in several slots; absent when one node holds all. */
   slotOf?(key: string): number;
+  /** Settles once the client takes commands, when it connects in the background (commands queue meanwhile). */
+  ready?: Promise<unknown>;
   /** Releases what the store opened (an injected client stays open). */
   close(): Promise<void>;
 }
@@ -145,6 +147,7 @@ export function createRedisProtocolStore(config: RedisProtocolConfig): ViewletSt
   return {
     name,
     shared: true,
+    open: () => call('open', async (x) => void (await x.ready)),
     async getMany(entryKeys) {
       if (entryKeys.length === 0) return empty();
       const full = entryKeys.map(keys.entry);

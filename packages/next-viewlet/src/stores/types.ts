@@ -64,6 +64,14 @@ export interface ViewletStore {
    */
   readJournal(cursor: string | undefined, limit?: number): Promise<JournalRead>;
 
+  /**
+   * Connects a store that connects on first use (its first call does it too) and
+   * resolves once it takes commands: the client imported, the socket up, a
+   * cluster's topology known. The cache gives this first connection a deadline
+   * of its own (`openTimeoutMs`); calls made meanwhile wait for it.
+   */
+  open?(): Promise<void>;
+
   /** Releases connections. The store must not be used afterwards. */
   close(): Promise<void>;
 }

@@ -7,7 +7,7 @@
  * (Upstash puts the whole command, values included, in its error messages).
  */
 import { ViewletError } from '../core/errors.ts';
-import { importLib } from './import-lib.ts';
+import { CLIENT_LOADERS, importLib } from './import-lib.ts';
 import { createRedisProtocolStore, type RedisExecutor } from './redis-protocol.ts';
 import type { RemoteStoreOptions } from './store-call.ts';
 import type { ViewletStore } from './types.ts';
@@ -57,7 +57,7 @@ export function createUpstashStore(options: UpstashStoreOptions): ViewletStore {
     async open({ timeoutMs }): Promise<RedisExecutor> {
       let client = options.client;
       if (!client) {
-        const { Redis } = await importLib('upstash', '@upstash/redis', () => import('@upstash/redis'));
+        const { Redis } = await importLib('upstash', '@upstash/redis', CLIENT_LOADERS['@upstash/redis']);
         client = new Redis({
           url: options.url!,
           token: options.token!,

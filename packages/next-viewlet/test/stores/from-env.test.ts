@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { getProcessStore, resolveStoreConfig, setProcessStore, storeFromEnv } from '../../src/stores/from-env.ts';
-import { isPackageInstalled } from '../../src/stores/import-lib.ts';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { getProcessStore, preloadStoreClients, resolveStoreConfig, setProcessStore, storeFromEnv } from '../../src/stores/from-env.ts';
+import { CLIENT_LOADERS, isPackageInstalled } from '../../src/stores/import-lib.ts';
 import { createMemoryStore } from '../../src/stores/memory-store.ts';
 import { expectViewletError } from '../support/errors.ts';
 
@@ -138,5 +138,27 @@ describe('getProcessStore', () => {
     const mine = createMemoryStore({ prefix: 'mine:' });
     setProcessStore(mine);
     expect(getProcessStore()).toBe(mine);
+  });
+});
+
+describe('preloadStoreClients', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('starts importing the client packages the configured stores need, and nothing for memory', () => {
+    const redis = vi.spyOn(CLIENT_LOADERS, 'redis');
+    const upstash = vi.spyOn(CLIENT_LOADERS, '@upstash/redis');
+    preloadStoreClients({});
+    expect([redis.mock.calls.length, upstash.mock.calls.length]).toEqual([0, 0]);
+    preloadStoreClients({ REDIS_CLUSTER_URLS: CLUSTER });
+    expect([redis.mock.calls.length, upstash.mock.calls.length]).toEqual([1, 0]);
+    // A kind with a store of its own brings its own package.
+    preloadStoreClients({ REDIS_URL: REDIS, VIEWLET_REMOTE_STORE_URL: 'https://eu1-x.upstash.io', VIEWLET_REMOTE_STORE_TOKEN: 't' });
+    expect([redis.mock.calls.length, upstash.mock.calls.length]).toEqual([2, 1]);
+  });
+
+  it('fails like resolveStoreConfig on a bad configuration', () => {
+    expectViewletError(() => preloadStoreClients({ REDIS_URL: 'http://127.0.0.1:6379' }), 'E_STORE_CONFIG', /redis:\/\//);
   });
 });

@@ -76,6 +76,16 @@ describe('redis-cluster store', () => {
     }
   });
 
+  it('open() connects and learns the topology; after close() it refuses', async () => {
+    const store = createRedisClusterStore({ urls: cluster.cluster.urls, prefix: randomPrefix() });
+    await store.open!();
+    await store.open!(); // connected: nothing more to do
+    await store.set('k', 'v', 60_000);
+    expect(await store.getMany(['k'])).toEqual(['v']);
+    await store.close();
+    await expect(store.open!()).rejects.toMatchObject({ code: 'E_STORE_CLOSED' });
+  });
+
   it('fails calls while no seed node answers, trying again on each call', async () => {
     const store = createRedisClusterStore({
       urls: ['redis://127.0.0.1:9', 'redis://127.0.0.1:10'],
@@ -86,6 +96,7 @@ describe('redis-cluster store', () => {
       for (let i = 0; i < 2; i++) {
         await expect(store.getMany(['k'])).rejects.toMatchObject({ code: expect.stringMatching(/^E_STORE_(FAILED|TIMEOUT)$/) });
       }
+      await expect(store.open!()).rejects.toMatchObject({ code: expect.stringMatching(/^E_STORE_(FAILED|TIMEOUT)$/) });
     } finally {
       await store.close();
     }

@@ -99,6 +99,7 @@ describe('redis store', () => {
   });
 
   it('fails calls while the server is down, never crashes, and recovers by itself', async () => {
+    const opened: ReturnType<typeof createRedisStore>[] = [];
     const logger = recordingLogger();
     const store = createRedisStore({ url: redis.server.url, prefix: randomPrefix(), timeoutMs: 300, logger });
     try {
@@ -106,6 +107,10 @@ describe('redis store', () => {
       await redis.server.stop();
       const codes = await settle([store.getMany(['k']), store.set('k', 'w', 1000), store.time(), store.readJournal(undefined)]);
       for (const code of codes) expect(code).toMatch(/^E_STORE_(TIMEOUT|FAILED)$/);
+      // A store that never connected: open() waits for the socket (the client connects in the background), within the store's bound.
+      const fresh = createRedisStore({ url: redis.server.url, prefix: randomPrefix(), timeoutMs: 300, logger: recordingLogger() });
+      opened.push(fresh);
+      await expect(fresh.open!()).rejects.toMatchObject({ code: expect.stringMatching(/^E_STORE_(TIMEOUT|FAILED)$/) });
       // The store's own logger heard of it, once however often the client retries.
       const outageLines = () => logger.warn.mock.calls.filter(([line]) => /^redis store: connection error/.test(line));
       expect(outageLines()).toHaveLength(1);
@@ -114,7 +119,18 @@ describe('redis store', () => {
       await expect.poll(() => store.getMany(['k']).catch((error: { code: string }) => error.code), { timeout: 10_000 }).toEqual([null]);
       await expect.poll(() => logger.warn.mock.calls.map(([line]) => line)).toContain('redis store: connected again.');
       expect(outageLines()).toHaveLength(1);
+      await expect
+        .poll(
+          () =>
+            fresh.open!().then(
+              () => 'open',
+              (error: { code: string }) => error.code,
+            ),
+          { timeout: 10_000 },
+        )
+        .toBe('open');
     } finally {
+      await Promise.all(opened.splice(0).map((s) => s.close()));
       await store.close();
     }
   });
