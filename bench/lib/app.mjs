@@ -110,6 +110,12 @@ export async function startApp(config, { backends, prefix, env = {}, renderDelay
     output: server.output,
     /** Whether its output after character `from` says the store's circuit breaker opened. */
     breakerOpened: (from = 0) => /cache store "[^"]+" is failing/.test(server.output().slice(from)),
+    /** The breaker's warnings after character `from` (they say which call failed, and how). */
+    breakerWarnings: (from = 0) =>
+      server
+        .output()
+        .slice(from)
+        .match(/cache store "[^"]+" is failing[^\n]*/g) ?? [],
     stop: server.stop,
   };
 }

@@ -14,11 +14,13 @@ import { load, statusText } from '../lib/load.mjs';
 
 async function rounds(ctx, apps, size) {
   const rows = [];
+  // Where each instance's log was last read for the breaker's warning: from one round's check to the
+  // next, so a warning printed after a round's responses (a background write failing) is not missed.
+  let marks = apps.map((app) => app.output().length);
   for (let round = 1; round <= size.rounds; round++) {
     const user = `u${randomInt(1e9, 1e10)}`;
     const headers = { cookie: `bench-user=${user}` };
     await Promise.all(apps.map((app) => app.renders({ reset: true })));
-    const marks = apps.map((app) => app.output().length);
     const results = await Promise.all(
       apps.map((app) => load({ url: `${app.baseURL}/user`, connections: size.concurrency, amount: size.concurrency, headers })),
     );
@@ -49,8 +51,10 @@ async function rounds(ctx, apps, size) {
       status: statusText(merged),
       allOk: requests === size.concurrency * apps.length && merged.errors === 0 && Object.keys(statusCodes).every((c) => c === '200'),
       breaker: apps.some((app, i) => app.breakerOpened(marks[i])),
+      why: apps.flatMap((app, i) => app.breakerWarnings(marks[i]).map((line) => `instance ${i + 1}: ${line}`)),
       p99: Math.max(...results.map((r) => r.p99)),
     });
+    marks = apps.map((app) => app.output().length);
     ctx.log(
       `  round ${round}: ${rows.at(-1).renders} renders, ${rows.at(-1).status}${repeated.length ? `; more than once: ${repeated.join('; ')}` : ''}`,
     );
@@ -94,6 +98,8 @@ function report(size, rows, storeLabel) {
       { target: 'every response 200', measured: rows.every((r) => r.allOk) ? 'yes' : 'no', met: rows.every((r) => r.allOk) },
       { target: 'the breaker never opens', measured: rows.some((r) => r.breaker) ? 'opened' : 'never', met: !rows.some((r) => r.breaker) },
     ],
+    // Why a breaker opened, in its own words: the call that failed and how.
+    notes: rows.flatMap((r) => r.why.map((line) => `Round ${r.round}, ${line.slice(0, 400)}`)),
     data: { size, rows },
   };
 }
@@ -134,9 +140,9 @@ export const burstCluster = {
     ]);
     try {
       const result = report(size, await rounds(ctx, apps, size), 'Redis Cluster (3 masters)');
-      result.notes = [
+      result.notes.push(
         `REDIS_CLUSTER_URLS=${cluster.urls.join(',')}; a handler that does not read it falls back to memory (then 20 renders).`,
-      ];
+      );
       return result;
     } finally {
       await Promise.all(apps.map((app) => app.stop()));
