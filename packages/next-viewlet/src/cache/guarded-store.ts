@@ -124,7 +124,8 @@ export function guardStore(store: ViewletStore, options: GuardOptions = {}): Gua
       }
       const startedAt = (options.now ?? Date.now)();
       try {
-        await opened();
+        const connecting = opened();
+        if (connecting) await connecting; // no extra turn once connected
         const result = await withDeadline(fn.apply(store, args), { ms, maxExtensionMs, what, ...(options.now && { now: options.now }) });
         breaker.success();
         return result;
