@@ -154,9 +154,10 @@ export function createIncrementalCacheHandler(options: IncrementalCacheHandlerOp
 }
 
 // Fail at start-up on an invalid configuration (bad URL scheme, URL without token...).
-const { timeoutMs } = resolveStoreConfig(process.env);
+const config = resolveStoreConfig(process.env);
+const { timeoutMs } = config;
 // Import the store's client now, while nothing waits on it, not at the first cache call.
-preloadStoreClients(process.env);
+preloadStoreClients(process.env, config);
 
 const IncrementalCacheHandler: ViewletIncrementalCacheClass = createIncrementalCacheHandler(timeoutMs === undefined ? {} : { timeoutMs });
 export default IncrementalCacheHandler;

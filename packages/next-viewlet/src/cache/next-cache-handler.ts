@@ -144,9 +144,10 @@ export function createCacheHandler(options: CacheHandlerOptions = {}): ViewletCa
 }
 
 // Fail at start-up on an invalid configuration (bad URL scheme, URL without token...).
-const { timeoutMs } = resolveStoreConfig(process.env);
+const config = resolveStoreConfig(process.env);
+const { timeoutMs } = config;
 // Import the store's client now, while nothing waits on it, not at the first cache call.
-preloadStoreClients(process.env);
+preloadStoreClients(process.env, config);
 
 const handler: ViewletCacheHandler = createCacheHandler(timeoutMs === undefined ? {} : { timeoutMs });
 /** The timeout from env, for the other kinds' handler modules (`remote-cache-handler`). */

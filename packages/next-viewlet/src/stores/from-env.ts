@@ -227,10 +227,11 @@ export function resolveKindStoreOptions(kind: string, env: Env = process.env): S
 /**
  * Starts importing the client packages the environment's stores need, in the
  * background and without connecting (see `preloadClient`): the handler modules
- * call it when Next loads them. Throws `E_STORE_CONFIG` as `resolveStoreConfig` does.
+ * call it when Next loads them, with the configuration they resolved already.
+ * Throws `E_STORE_CONFIG` as `resolveStoreConfig` does.
  */
-export function preloadStoreClients(env: Env = process.env): void {
-  const kinds = new Set<StoreKind>([resolveStoreConfig(env).kind]);
+export function preloadStoreClients(env: Env = process.env, config: StoreConfig = resolveStoreConfig(env)): void {
+  const kinds = new Set<StoreKind>([config.kind]);
   for (const kind of kindsWithOwnStore(env)) {
     const options = resolveKindStoreOptions(kind, env);
     if (options?.kind) kinds.add(options.kind);

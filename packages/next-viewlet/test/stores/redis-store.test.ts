@@ -99,17 +99,16 @@ describe('redis store', () => {
   });
 
   it('fails calls while the server is down, never crashes, and recovers by itself', async () => {
-    const opened: ReturnType<typeof createRedisStore>[] = [];
     const logger = recordingLogger();
     const store = createRedisStore({ url: redis.server.url, prefix: randomPrefix(), timeoutMs: 300, logger });
+    // Never used before the server is down: its first connection is what open() waits for.
+    const fresh = createRedisStore({ url: redis.server.url, prefix: randomPrefix(), timeoutMs: 300, logger: recordingLogger() });
     try {
       await store.set('k', 'v', 60_000);
       await redis.server.stop();
       const codes = await settle([store.getMany(['k']), store.set('k', 'w', 1000), store.time(), store.readJournal(undefined)]);
       for (const code of codes) expect(code).toMatch(/^E_STORE_(TIMEOUT|FAILED)$/);
       // A store that never connected: open() waits for the socket (the client connects in the background), within the store's bound.
-      const fresh = createRedisStore({ url: redis.server.url, prefix: randomPrefix(), timeoutMs: 300, logger: recordingLogger() });
-      opened.push(fresh);
       await expect(fresh.open!()).rejects.toMatchObject({ code: expect.stringMatching(/^E_STORE_(TIMEOUT|FAILED)$/) });
       // The store's own logger heard of it, once however often the client retries.
       const outageLines = () => logger.warn.mock.calls.filter(([line]) => /^redis store: connection error/.test(line));
@@ -130,8 +129,7 @@ describe('redis store', () => {
         )
         .toBe('open');
     } finally {
-      await Promise.all(opened.splice(0).map((s) => s.close()));
-      await store.close();
+      await Promise.all([fresh.close(), store.close()]);
     }
   });
 
